@@ -1,0 +1,178 @@
+"""Plain, frozen data containers passed between kickcheck's stages.
+
+Coordinates: image landmarks are in **pixels of the upright frame** (rotation metadata already
+applied): x grows to the right, y grows *down*. ``z`` is MediaPipe's relative depth scaled to pixels
+(smaller = nearer the camera). A frame with no person holds NaN rows, never zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kickcheck.landmarks import N_LANDMARKS
+
+
+def _check_shape(name: str, arr: np.ndarray, shape: tuple[int | None, ...]) -> None:
+    ok = arr.ndim == len(shape) and all(w is None or w == a for w, a in zip(shape, arr.shape))
+    if not ok:
+        want = "x".join("T" if w is None else str(w) for w in shape)
+        raise ValueError(f"{name} must have shape [{want}], got {list(arr.shape)}")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video file holds, as probed (and corrected after decoding)."""
+
+    path: str
+    fps: float  #: nominal frames per second (never 0: estimated from timestamps if the header lies)
+    frame_count: int  #: frames that actually decoded
+    width: int  #: upright width in pixels (after rotation)
+    height: int  #: upright height in pixels (after rotation)
+    duration_s: float
+    rotation_deg: int = 0  #: rotation applied to make frames upright (0, 90, 180, 270)
+    codec: str = ""
+    frames_expected: int = 0  #: the container's own frame count (often wrong by a few frames)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded, upright frame. ``image_bgr`` is HxWx3 uint8."""
+
+    index: int
+    t_s: float
+    image_bgr: np.ndarray
+
+
+@dataclass(frozen=True)
+class PoseSequence:
+    """Per-frame MediaPipe output for one clip.
+
+    - ``xyzv``: float32 [T,33,4]: x, y in pixels, z (relative depth, pixels), visibility 0..1.
+    - ``world``: float32 [T,33,3]: MediaPipe world landmarks in metres (hip-centred).
+    - ``t_s``: float64 [T]: presentation time of each frame in seconds (may be non-uniform).
+    - ``back_sag``: float32 [T]: silhouette measure of the back contour's sag between shoulder and
+      hip, divided by the shoulder-hip distance (see ``silhouette.py``); NaN when not measurable.
+    - ``shot_id``: int32 [T]: increments at every detected scene cut or long person dropout.
+    """
+
+    xyzv: np.ndarray
+    world: np.ndarray
+    t_s: np.ndarray
+    width: int
+    height: int
+    back_sag: np.ndarray = field(default=None)  # type: ignore[assignment]
+    shot_id: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        _check_shape("xyzv", self.xyzv, (None, N_LANDMARKS, 4))
+        t = self.xyzv.shape[0]
+        _check_shape("world", self.world, (t, N_LANDMARKS, 3))
+        _check_shape("t_s", self.t_s, (t,))
+        if self.back_sag is None:
+            object.__setattr__(self, "back_sag", np.full(t, np.nan, np.float32))
+        if self.shot_id is None:
+            object.__setattr__(self, "shot_id", np.zeros(t, np.int32))
+        _check_shape("back_sag", self.back_sag, (t,))
+        _check_shape("shot_id", self.shot_id, (t,))
+
+    def __len__(self) -> int:
+        return int(self.xyzv.shape[0])
+
+    @property
+    def detected(self) -> np.ndarray:
+        """bool [T]: a person was found in the frame."""
+        return np.isfinite(self.xyzv[:, :, 0]).any(axis=1)
+
+
+@dataclass(frozen=True)
+class Kinematics:
+    """Angle time series: ``angles_deg`` float64 [T,K], column k named ``names[k]``."""
+
+    angles_deg: np.ndarray
+    names: tuple[str, ...]
+    t_s: np.ndarray
+
+    def __post_init__(self) -> None:
+        _check_shape("angles_deg", self.angles_deg, (None, len(self.names)))
+        _check_shape("t_s", self.t_s, (self.angles_deg.shape[0],))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self.angles_deg[:, self.names.index(name)]
+        except ValueError:
+            raise KeyError(f"no angle named {name!r}; have {self.names}") from None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The gate's verdict on what the clip shows."""
+
+    is_kickback: bool
+    variant: str | None  #: "quadruped" or "standing"
+    working_side: str | None  #: "left"/"right", the person's own side
+    facing: str | None  #: "left"/"right": where the person's front points in the image
+    view: str  #: "side", "oblique" or "unknown"
+    reason: str = ""  #: why it is (not) a kickback, in plain words
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition: start, top and end as frame index and seconds."""
+
+    index: int  #: 1-based among counted reps; 0 for partial reps
+    start_frame: int
+    top_frame: int
+    end_frame: int
+    start_s: float
+    top_s: float
+    end_s: float
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rep_index: int
+    severity: str  #: "info", "warning" or "fault"
+    value: float
+    threshold: float
+    message: str
+
+
+@dataclass(frozen=True)
+class Tempo:
+    up_s: float
+    hold_s: float
+    down_s: float
+
+
+@dataclass(frozen=True)
+class RepResult:
+    rep: Rep
+    hip_extension_deg: float  #: peak signed hip extension at the top
+    rom_deg: float  #: hip-extension range of motion from the rep's start to its top
+    knee_flexion_deg: float  #: knee flexion at the top
+    knee_flexion_start_deg: float  #: knee flexion at the start of the rep
+    lumbar_arch_deg: float  #: landmark measure (drives the flag); NaN when unscorable
+    back_sag_change: float  #: silhouette measure: sag at top minus sag at start (trunk lengths)
+    tempo: Tempo
+    scorable: bool = True
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    video: VideoInfo
+    exercise: Exercise
+    reps: tuple[RepResult, ...]
+    partial_reps: tuple[Rep, ...] = ()
+    warnings: tuple[str, ...] = ()
+    kinematics: Kinematics | None = None
+    schema_version: str = "1.0"
+
+    @property
+    def rep_count(self) -> int:
+        return len(self.reps)
