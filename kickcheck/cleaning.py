@@ -1,0 +1,99 @@
+"""Cleaning of landmark and angle time series: label-swap repair, gap filling, zero-phase filtering.
+
+Numeric code only: every parameter (sample rate, cutoff, longest gap) is an argument; nothing here
+reads the config.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import butter, filtfilt
+
+from kickcheck.landmarks import SWAP_LR, Landmark
+
+_LIMB_POINTS = np.array(
+    [
+        Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE, Landmark.LEFT_FOOT_INDEX, Landmark.LEFT_ELBOW,
+        Landmark.LEFT_WRIST,
+    ]
+)
+_SWAP = np.asarray(SWAP_LR)
+
+
+def finite_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the runs where ``mask`` is True."""
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    d = np.diff(m.astype(np.int8))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+def repair_lr_swaps(xyzv: np.ndarray) -> tuple[np.ndarray, int]:
+    """Undo frame-to-frame left/right label swaps by continuity of the limbs.
+
+    For each frame, keep the labelling (as given or mirrored) whose knees, ankles, feet, elbows and
+    wrists lie closer to the previous frame's. Returns the repaired copy and the number of frames
+    that were swapped back.
+    """
+    out = np.array(xyzv, dtype=np.float32, copy=True)
+    left = _LIMB_POINTS
+    right = _SWAP[_LIMB_POINTS]
+    prev = None
+    n_swapped = 0
+    for i in range(out.shape[0]):
+        cur = out[i]
+        if not np.isfinite(cur[:, 0]).any():
+            continue
+        if prev is not None:
+            a = np.concatenate([cur[left, :2], cur[right, :2]])
+            b = np.concatenate([prev[left, :2], prev[right, :2]])
+            c = np.concatenate([cur[right, :2], cur[left, :2]])
+            keep = np.nansum(np.hypot(*(a - b).T))
+            swap = np.nansum(np.hypot(*(c - b).T))
+            if swap < 0.6 * keep:
+                out[i] = cur[_SWAP]
+                n_swapped += 1
+        prev = out[i]
+    return out, n_swapped
+
+
+def interpolate_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
+    """Linearly fill interior NaN runs of at most ``max_gap`` samples along axis 0.
+
+    Longer gaps, and NaNs at either end, stay NaN: a rep across them is unscorable, not guessed.
+    """
+    x = np.array(x, dtype=np.float64, copy=True)
+    flat = x.reshape(x.shape[0], -1)
+    idx = np.arange(flat.shape[0])
+    for k in range(flat.shape[1]):
+        col = flat[:, k]
+        good = np.isfinite(col)
+        if good.sum() < 2 or good.all():
+            continue
+        for a, b in finite_runs(~good):
+            if a == 0 or b == len(col) or (b - a) > max_gap:
+                continue
+            col[a:b] = np.interp(idx[a:b], idx[good], col[good])
+    return flat.reshape(x.shape)
+
+
+def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
+    """NaN-aware zero-phase Butterworth low-pass along axis 0.
+
+    Each finite run longer than filtfilt's ``padlen`` is filtered on its own; shorter runs and NaNs
+    are left as they are, so length and NaN positions never change. With a cutoff at or above 0.45 of
+    the sample rate the signal is returned unchanged (the filter would be meaningless).
+    """
+    if fs_hz <= 0:
+        raise ValueError(f"fs_hz must be positive, got {fs_hz}")
+    x = np.array(x, dtype=np.float64, copy=True)
+    if cutoff_hz >= 0.45 * fs_hz or cutoff_hz <= 0:
+        return x
+    b, a = butter(order, cutoff_hz / (fs_hz / 2))
+    padlen = 3 * max(len(a), len(b))
+    flat = x.reshape(x.shape[0], -1)
+    for k in range(flat.shape[1]):
+        col = flat[:, k]
+        for s, e in finite_runs(np.isfinite(col)):
+            if e - s > padlen:
+                col[s:e] = filtfilt(b, a, col[s:e], padlen=padlen)
+    return flat.reshape(x.shape)

@@ -1,0 +1,192 @@
+"""The exercise gate: is this a glute kickback, which variant, which working side, which view?
+
+Hip-angle oscillation alone is not a kickback: bridges, squats, bird dogs, deadlifts and many
+others swing the hip too. Every criterion here comes from the movement itself:
+
+- **which segment moves**: the working thigh must swing through a real range relative to the trunk
+  line (``min_hip_rom_deg``) and reach the trunk line or beyond at the top
+  (``max_top_below_trunk_deg``), while the other thigh supports (``max_other_leg_ratio``) and the
+  trunk stays still (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
+  (an arm, the lower leg, the trunk).
+- **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
+  support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
+  ``standing_min_trunk_pitch_deg`` above horizontal, on a straight, near-vertical support leg). A
+  body whose knees rise above the hips with the trunk flat is lying on its back (a bridge).
+- **plane of motion**: extension, not abduction: in a side view the thigh keeps its length in the
+  image through the kick; a thigh that shortens is swinging out sideways (a fire hydrant). And on
+  all fours both hands stay down: an arm reaching forward with the kick is a bird dog.
+
+The working side is the leg whose hip moves most, read by MediaPipe's own left/right label after
+frame-to-frame label swaps are repaired (on the real clips we checked, that label was right).
+The features are robust percentiles over the frames where a person was found, so an intro, a
+title card or a setup phase does not decide the verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kickcheck.landmarks import Landmark as L
+from kickcheck.types import Exercise, Kinematics
+
+
+@dataclass(frozen=True)
+class GateParams:
+    min_detected_frac: float = 0.25
+    min_hip_rom_deg: float = 25.0
+    max_top_below_trunk_deg: float = 30.0
+    max_other_leg_ratio: float = 0.5
+    max_trunk_ratio: float = 0.5
+    max_arm_reach_deg: float = 140.0
+    max_thigh_shortening: float = 0.35
+    quadruped_max_trunk_pitch_deg: float = 40.0
+    standing_min_trunk_pitch_deg: float = 15.0
+
+
+def _spread(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.percentile(x, 95) - np.percentile(x, 5)) if x.size >= 3 else 0.0
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.percentile(x, q)) if x.size else float("nan")
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+def gate_features(kin: Kinematics, xyz: np.ndarray, side: str) -> dict[str, float]:
+    """Clip-level features the gate decides on (also reported as evidence)."""
+    o = _other(side)
+    hip = kin[f"hip_ext_{side}"]
+    xy = xyz[:, :, :2]
+    sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
+    hp = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
+    trunk_len = np.hypot(*(sh - hp).T)
+    P, Q = side.upper() + "_", o.upper() + "_"
+    thigh_len = np.hypot(*(xy[:, L[P + "KNEE"]] - xy[:, L[P + "HIP"]]).T) / trunk_len
+    # Frames near the tops of the working hip (its top 15%) versus all frames.
+    top_thr = _pct(hip, 85)
+    tops = np.isfinite(hip) & (hip >= top_thr)
+    wrist_y = np.fmax(xy[:, L.LEFT_WRIST, 1], xy[:, L.RIGHT_WRIST, 1])
+    elbow_y = np.fmax(xy[:, L.LEFT_ELBOW, 1], xy[:, L.RIGHT_ELBOW, 1])
+    hand_drop = (np.fmax(wrist_y, elbow_y) - sh[:, 1]) / trunk_len
+    knee_drop = (xy[:, L[Q + "KNEE"], 1] - hp[:, 1]) / trunk_len
+    ankle_drop = (xy[:, L[Q + "ANKLE"], 1] - hp[:, 1]) / trunk_len
+    arm_reach = np.fmax(kin["shoulder_flex_left"], kin["shoulder_flex_right"])
+    return {
+        "hip_rom_deg": _spread(hip),
+        "hip_top_deg": _pct(hip, 95),
+        "other_hip_rom_deg": _spread(kin[f"hip_ext_{o}"]),
+        "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
+        "trunk_rom_deg": _spread(kin["trunk_pitch"]),
+        "thigh_rom_deg": _spread(kin[f"thigh_pitch_{side}"]),
+        "knee_rom_deg": _spread(kin[f"knee_flex_{side}"]),
+        "elbow_rom_deg": max(_spread(kin["elbow_flex_left"]), _spread(kin["elbow_flex_right"])),
+        "arm_rom_deg": max(_spread(kin["shoulder_flex_left"]), _spread(kin["shoulder_flex_right"])),
+        "arm_reach_top_deg": _pct(arm_reach[tops], 75) if tops.any() else float("nan"),
+        "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 90) if tops.any() else 0.0,
+        "support_knee_flex_deg": _pct(kin[f"knee_flex_{o}"], 50),
+        "support_thigh_pitch_deg": _pct(np.abs(kin[f"thigh_pitch_{o}"]), 50),
+        "support_knee_drop": _pct(knee_drop, 50),
+        "support_ankle_drop": _pct(ankle_drop, 50),
+        "hand_drop": _pct(hand_drop, 50),
+        "shoulder_width_ratio": _pct(
+            np.hypot(*(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER]).T) / trunk_len, 50
+        ),
+    }
+
+
+def choose_side(kin: Kinematics) -> str:
+    """The working leg: the one whose hip extension swings through the larger range."""
+    return max(("left", "right"), key=lambda s: _spread(kin[f"hip_ext_{s}"]))
+
+
+def posture(f: dict[str, float], p: GateParams) -> tuple[str | None, str]:
+    """("quadruped" | "standing" | None, description of what was seen)."""
+    pitch = f["trunk_pitch_deg"]
+    flat = abs(pitch) <= p.quadruped_max_trunk_pitch_deg
+    if flat and f["support_knee_drop"] < 0.0:
+        return None, "the body is lying on its back (knees above the hips), not on all fours"
+    kneeling = (
+        flat
+        and f["hand_drop"] > 0.3
+        and f["support_knee_drop"] > 0.3
+        and f["support_knee_flex_deg"] >= 45.0
+    )
+    if kneeling:
+        return "quadruped", "on all fours"
+    standing = (
+        pitch >= p.standing_min_trunk_pitch_deg
+        and f["support_knee_flex_deg"] < 40.0
+        and f["support_thigh_pitch_deg"] < 30.0
+        and f["support_ankle_drop"] > 0.8
+    )
+    if standing:
+        return "standing", "standing on one leg"
+    if flat and f["hand_drop"] <= 0.3:
+        return None, "the body is flat without the hands under the shoulders (lying or planking), not on all fours"
+    if flat:
+        return None, "the body is flat but not kneeling on a bent support knee (a plank or push-up position)"
+    if pitch > 75.0:
+        return None, "the person stands upright, not hinged forward over a planted leg"
+    return None, "the posture is neither on all fours nor standing hinged over one planted leg"
+
+
+def _what_moved(f: dict[str, float]) -> str:
+    moved = {
+        "an arm": max(f["elbow_rom_deg"], f["arm_rom_deg"]),
+        "only the lower leg (a leg curl)": f["knee_rom_deg"],
+        "the trunk": f["trunk_rom_deg"],
+    }
+    name, amount = max(moved.items(), key=lambda kv: kv[1])
+    if amount < 20.0:
+        return "nothing moved much"
+    return f"the moving part was {name}"
+
+
+def judge(
+    kin: Kinematics,
+    xyz: np.ndarray,
+    facing: np.ndarray,
+    detected_frac: float,
+    p: GateParams,
+    *,
+    force_variant: str | None = None,
+    force_side: str | None = None,
+) -> Exercise:
+    side = force_side or choose_side(kin)
+    f = gate_features(kin, xyz, side)
+    f["detected_frac"] = detected_frac
+    fac = facing[np.isfinite(facing)]
+    facing_name = None if fac.size == 0 else ("right" if fac.mean() >= 0 else "left")
+    swr = f["shoulder_width_ratio"]
+    view = "unknown" if not np.isfinite(swr) else ("side" if swr < 0.35 else "oblique")
+
+    def no(reason: str, variant: str | None = None) -> Exercise:
+        return Exercise(False, variant, None, facing_name, view, "no kickbacks found: " + reason, f)
+
+    if detected_frac < p.min_detected_frac:
+        return no(f"a person was found in only {detected_frac:.0%} of the frames")
+    if f["hip_rom_deg"] < p.min_hip_rom_deg:
+        return no(f"the hips hardly moved ({f['hip_rom_deg']:.0f}° of hip motion); {_what_moved(f)}")
+    variant, seen = posture(f, p)
+    if force_variant is not None:
+        variant = force_variant
+    if variant is None:
+        return no(seen)
+    if f["other_hip_rom_deg"] > p.max_other_leg_ratio * f["hip_rom_deg"]:
+        return no("both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back", variant)
+    if f["trunk_rom_deg"] > p.max_trunk_ratio * f["thigh_rom_deg"]:
+        return no("the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk", variant)
+    if f["hip_top_deg"] < -p.max_top_below_trunk_deg:
+        return no("the working thigh never travelled behind the trunk line", variant)
+    if variant == "quadruped" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
+        return no("an arm reached forward with each kick (a bird dog), not a kickback", variant)
+    if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
+        return no("the thigh swung out to the side (abduction, as in a fire hydrant), not back", variant)
+    return Exercise(True, variant, side, facing_name, view, f"glute kickbacks, {seen}", f)

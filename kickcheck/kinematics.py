@@ -1,0 +1,161 @@
+"""Kinematics: joint angles over time from cleaned landmarks.
+
+Conventions (all angles in degrees, measured in the image plane of the upright frame, so a side
+view gives the sagittal plane):
+
+- **facing** (+1 / -1): +1 when the person's front points toward image +x ("right"), -1 toward -x.
+  Read from the head (the nose lies in front of the ears) and the feet (toes in front of heels),
+  decided once per shot.
+- **trunk line**: the vector from the mid-shoulder point to the mid-hip point.
+- **hip extension** ``hip_ext_{left,right}``: the signed angle from the trunk line to the thigh
+  (hip -> knee), multiplied by the facing sign. 0 = thigh continuing the trunk line;
+  positive = extension, the thigh behind the trunk line (toward the back); negative = flexion,
+  toward the belly. On all fours with a vertical thigh it is about -90. It is computed with
+  ``atan2(cross, dot)`` and wrapped to (-180, 180], so it never folds back at 180 the way an
+  unsigned shoulder-hip-knee angle does.
+- **knee flexion** ``knee_flex_{left,right}``: the angle between the thigh (hip -> knee) and the
+  shank (knee -> ankle); 0 = straight leg, 90 = right angle.
+- **trunk pitch** ``trunk_pitch``: elevation of the shoulders above the hips, the angle of the
+  shoulder-from-hip vector above the image horizontal: 0 = trunk horizontal, +90 = upright,
+  negative = head below hips.
+- **thigh pitch** ``thigh_pitch_{left,right}``: angle of the thigh (hip -> knee) from straight down,
+  positive toward the person's back (the direction opposite to facing).
+- **shoulder flexion** ``shoulder_flex_{left,right}``: angle of the upper arm (shoulder -> elbow)
+  from alongside the trunk (pointing toward the hips), positive toward the front: 0 = arm along
+  the body, 90 = arm perpendicular to the trunk on the belly side (on all fours: arm vertical),
+  180 = arm reaching past the head (a bird dog's reach); negative = arm behind the body.
+- **elbow flexion** ``elbow_flex_{left,right}``: 0 = straight arm.
+
+Left and right are the person's own sides, as MediaPipe labels them after frame-to-frame swaps are
+repaired by continuity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kickcheck.cleaning import interpolate_gaps, lowpass, repair_lr_swaps
+from kickcheck.landmarks import Landmark as L
+from kickcheck.types import Kinematics, PoseSequence
+
+ANGLE_NAMES: tuple[str, ...] = (
+    "hip_ext_left",
+    "hip_ext_right",
+    "knee_flex_left",
+    "knee_flex_right",
+    "trunk_pitch",
+    "thigh_pitch_left",
+    "thigh_pitch_right",
+    "shoulder_flex_left",
+    "shoulder_flex_right",
+    "elbow_flex_left",
+    "elbow_flex_right",
+)
+
+
+def signed_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Signed angle from 2D vectors ``a`` to ``b`` (..., 2), degrees in (-180, 180].
+
+    In image coordinates (y down) a positive angle turns clockwise on screen.
+    """
+    cross = a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+    dot = (a[..., :2] * b[..., :2]).sum(-1)
+    ang = np.degrees(np.arctan2(cross, dot))
+    return np.where(ang <= -180.0, ang + 360.0, ang)
+
+
+def wrap_deg(a: np.ndarray) -> np.ndarray:
+    """Wrap angles to (-180, 180]."""
+    w = np.mod(np.asarray(a, dtype=np.float64) + 180.0, 360.0) - 180.0
+    return np.where(w == -180.0, 180.0, w)
+
+
+def unsigned_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.abs(signed_angle_deg(a, b))
+
+
+def facing_per_frame(xy: np.ndarray) -> np.ndarray:
+    """+1/-1 per frame (NaN where unknown) from two cues that hold in every posture.
+
+    - The head: the nose lies in front of the ears.
+    - The knees: a knee bends backward, so a flexed knee's shank turns toward the person's back.
+      (Toes are *not* used: on all fours they point backward.)
+    Each cue is normalised by trunk length or is a sine, so they weigh alike; the head counts double.
+    """
+    ears = (xy[:, L.LEFT_EAR, 0] + xy[:, L.RIGHT_EAR, 0]) / 2
+    sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
+    hp = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
+    trunk_len = np.hypot(*(sh - hp).T)
+    head = np.clip((xy[:, L.NOSE, 0] - ears) / trunk_len * 4.0, -1.0, 1.0)
+    knee = np.zeros(len(xy))
+    for p in ("LEFT_", "RIGHT_"):
+        thigh = xy[:, L[p + "KNEE"]] - xy[:, L[p + "HIP"]]
+        shank = xy[:, L[p + "ANKLE"]] - xy[:, L[p + "KNEE"]]
+        knee += np.nan_to_num(np.sin(np.radians(signed_angle_deg(thigh, shank))))
+    score = 2.0 * np.nan_to_num(head) + knee
+    score = np.where(np.isfinite(trunk_len), score, np.nan)
+    return np.sign(score)
+
+
+def facing_per_shot(xy: np.ndarray, shot_id: np.ndarray) -> np.ndarray:
+    """One facing sign (+1/-1) per shot, broadcast to frames (majority of the per-frame cue)."""
+    f = facing_per_frame(xy)
+    out = np.full(len(f), np.nan)
+    for s in np.unique(shot_id):
+        m = shot_id == s
+        vals = f[m][np.isfinite(f[m]) & (f[m] != 0)]
+        if vals.size:
+            out[m] = 1.0 if vals.mean() >= 0 else -1.0
+    return out
+
+
+def clean_landmarks(
+    pose: PoseSequence, fs_hz: float, cutoff_hz: float, max_gap_s: float
+) -> tuple[np.ndarray, int]:
+    """Swap-repaired, gap-filled, low-passed x,y (and z) landmarks [T,33,3], and the swap count.
+
+    Filtering and gap filling run within each shot, never across a cut.
+    """
+    xyzv, n_swapped = repair_lr_swaps(pose.xyzv)
+    xyz = xyzv[:, :, :3].astype(np.float64)
+    out = np.full_like(xyz, np.nan)
+    max_gap = max(1, int(round(max_gap_s * fs_hz)))
+    for s in np.unique(pose.shot_id):
+        m = np.flatnonzero(pose.shot_id == s)
+        seg = interpolate_gaps(xyz[m], max_gap)
+        out[m] = lowpass(seg, fs_hz, cutoff_hz)
+    return out, n_swapped
+
+
+def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """All named angles [T, len(ANGLE_NAMES)] from x,y landmarks [T,33,2] and facing signs [T]."""
+    sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
+    hp = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
+    trunk = hp - sh
+    cols = {}
+    down = np.array([0.0, 1.0])
+    for side in ("left", "right"):
+        p = side.upper() + "_"
+        hip, knee, ankle = xy[:, L[p + "HIP"]], xy[:, L[p + "KNEE"]], xy[:, L[p + "ANKLE"]]
+        shoulder, elbow, wrist = (xy[:, L[p + "SHOULDER"]], xy[:, L[p + "ELBOW"]], xy[:, L[p + "WRIST"]])
+        thigh = knee - hip
+        cols[f"hip_ext_{side}"] = facing * signed_angle_deg(trunk, thigh)
+        cols[f"knee_flex_{side}"] = unsigned_angle_deg(thigh, ankle - knee)
+        # From straight down toward the back: turning from "down" toward -facing*x.
+        cols[f"thigh_pitch_{side}"] = facing * signed_angle_deg(np.broadcast_to(down, thigh.shape), thigh)
+        cols[f"shoulder_flex_{side}"] = wrap_deg(180.0 - facing * signed_angle_deg(-trunk, elbow - shoulder))
+        cols[f"elbow_flex_{side}"] = unsigned_angle_deg(elbow - shoulder, wrist - elbow)
+    up = sh - hp
+    cols["trunk_pitch"] = np.degrees(np.arctan2(-up[:, 1], np.abs(up[:, 0])))
+    return np.stack([cols[n] for n in ANGLE_NAMES], axis=1)
+
+
+def compute_kinematics(
+    pose: PoseSequence, fs_hz: float, cutoff_hz: float = 6.0, max_gap_s: float = 0.25
+) -> tuple[Kinematics, np.ndarray, np.ndarray, int]:
+    """Angles over time. Returns (kinematics, cleaned xyz [T,33,3], facing [T], swaps repaired)."""
+    xyz, n_swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
+    facing = facing_per_shot(xyz[:, :, :2], pose.shot_id)
+    ang = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
+    ang[~np.isfinite(facing)] = np.nan
+    return Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s), xyz, facing, n_swapped

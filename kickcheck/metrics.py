@@ -1,0 +1,75 @@
+"""Per-rep measurements: hip extension, knee flexion, lumbar arch (two measures) and tempo.
+
+Lumbar arch, measure (a), from landmarks (this one drives the ``lumbar_hyperextension`` flag):
+  - On all fours: the thigh's extension past the trunk line beyond the hip's anatomical range
+    (``hip_extension_limit_deg``, about 15 degrees). A hip joint cannot extend much further, so
+    anything more must come from the pelvis tilting forward and the lumbar spine extending.
+  - Standing: the same, plus the trunk's rotation toward extension (the shoulders rising) from the
+    rep's start to its top; the larger of the two.
+Lumbar arch, measure (b), from the silhouette: the change of ``back_sag`` (see ``silhouette.py``)
+from the rep's start to its top, in shoulder-hip lengths. It is reported beside (a) but does not
+drive the flag, because the gluteal contour and the swinging foot confound it (see the README).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kickcheck.types import Kinematics, Rep, RepResult, Tempo
+
+
+def _window(x: np.ndarray, i: int, half: int = 1) -> float:
+    seg = x[max(0, i - half) : i + half + 1]
+    seg = seg[np.isfinite(seg)]
+    return float(np.median(seg)) if seg.size else float("nan")
+
+
+def measure_rep(
+    rep: Rep,
+    kin: Kinematics,
+    back_sag: np.ndarray,
+    side: str,
+    variant: str,
+    *,
+    hip_extension_limit_deg: float,
+    top_band_deg: float,
+) -> RepResult:
+    hip = kin[f"hip_ext_{side}"]
+    knee = kin[f"knee_flex_{side}"]
+    trunk = kin["trunk_pitch"]
+    t = kin.t_s
+    s, p, e = rep.start_frame, rep.top_frame, rep.end_frame
+    seg = hip[s : e + 1]
+    scorable = bool(np.isfinite(seg).all()) and e > s
+    hip_top = float(hip[p])
+    hip_start = float(hip[s])
+    knee_top = _window(knee, p)
+    knee_start = _window(knee, s)
+    beyond = max(0.0, hip_top - hip_extension_limit_deg)
+    if variant == "standing":
+        trunk_rise = max(0.0, _window(trunk, p) - _window(trunk, s))
+        arch = max(beyond, trunk_rise)
+    else:
+        arch = beyond
+    sag_change = _window(back_sag, p, 2) - _window(back_sag, s, 2)
+    # Tempo: up = start -> entering the top band; hold = time within the band; down = leaving the
+    # band -> end.
+    band = np.flatnonzero(np.nan_to_num(hip[s : e + 1], nan=-1e9) >= hip_top - top_band_deg) + s
+    # The contiguous band around the top.
+    lo = hi = p
+    while lo - 1 in band and lo - 1 >= s:
+        lo -= 1
+    while hi + 1 in band and hi + 1 <= e:
+        hi += 1
+    tempo = Tempo(up_s=float(t[lo] - t[s]), hold_s=float(t[hi] - t[lo]), down_s=float(t[e] - t[hi]))
+    return RepResult(
+        rep=rep,
+        hip_extension_deg=hip_top,
+        rom_deg=hip_top - hip_start,
+        knee_flexion_deg=knee_top,
+        knee_flexion_start_deg=knee_start,
+        lumbar_arch_deg=float(arch) if scorable else float("nan"),
+        back_sag_change=float(sag_change),
+        tempo=tempo,
+        scorable=scorable,
+    )

@@ -1,0 +1,123 @@
+"""The one place that knows the order of the stages.
+
+video file -> frames (video) -> landmarks (pose) -> angles (kinematics) -> exercise gate (gate)
+-> reps (reps) -> per-rep measures (metrics) -> findings (rules) -> Report
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from kickcheck.config import Config, load_config
+from kickcheck.errors import NoPersonDetectedError, VideoOpenError
+from kickcheck.gate import GateParams, judge
+from kickcheck.kinematics import compute_kinematics
+from kickcheck.metrics import measure_rep
+from kickcheck.pose import PoseEstimator, check_model, estimate_poses
+from kickcheck.reps import segment_reps
+from kickcheck.rules import evaluate
+from kickcheck.types import PoseSequence, RepResult, Report, VideoInfo
+
+ProgressFn = Callable[[int], None]
+
+
+def sample_rate_hz(t_s: np.ndarray, nominal_fps: float) -> float:
+    """Frame rate from the timestamps (median spacing); the nominal rate if they are unusable."""
+    dt = np.diff(np.asarray(t_s, float))
+    dt = dt[np.isfinite(dt) & (dt > 0)]
+    if dt.size:
+        return float(1.0 / np.median(dt))
+    if nominal_fps and nominal_fps > 0:
+        return float(nominal_fps)
+    raise VideoOpenError("cannot tell the video's frame rate (no usable timestamps)")
+
+
+def analyze_video(
+    path: str | os.PathLike[str],
+    config: Config | None = None,
+    estimator: PoseEstimator | None = None,
+    progress: ProgressFn | None = None,
+) -> Report:
+    """Analyse one video file end to end and return its report.
+
+    Raises a ``KickcheckError`` subclass for bad input (missing or unreadable file, no person).
+    A clip that shows no kickbacks is *not* an error here: its report says why
+    (``report.exercise.reason``); the CLI turns that into a non-zero exit.
+    """
+    from kickcheck.video import FrameReader
+
+    cfg = config or load_config()
+    if estimator is None:
+        check_model()
+    reader = FrameReader(os.fspath(path), max_side=cfg.video.max_side_px)
+    info = reader.info
+    pose = estimate_poses(reader, info.width, info.height, estimator=estimator, progress=progress)
+    stats = reader.stats
+    if len(pose) == 0:
+        raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
+    info = dataclasses.replace(
+        info,
+        frame_count=len(pose),
+        duration_s=float(pose.t_s[-1] - pose.t_s[0]) + 1.0 / max(info.fps, 1e-6),
+    )
+    warnings = []
+    if stats.truncated:
+        lost = max(0, stats.frames_expected - stats.frames_decoded)
+        warnings.append(
+            f"the file is truncated or damaged: analysed the first {stats.frames_decoded} frames"
+            + (f"; about {lost} frames could not be decoded" if lost else "")
+        )
+    return analyze_pose(pose, info, cfg, warnings)
+
+
+def analyze_pose(
+    pose: PoseSequence, info: VideoInfo, config: Config | None = None, warnings: list[str] | None = None
+) -> Report:
+    """Everything after pose estimation: pure NumPy, no video and no model needed."""
+    cfg = config or load_config()
+    warnings = list(warnings or [])
+    detected = pose.detected
+    if detected.sum() < 3:
+        raise NoPersonDetectedError(f"no person was found in {os.path.basename(info.path) or 'the video'}")
+    miss = 1.0 - float(detected.mean())
+    if miss > 0.1:
+        warnings.append(f"no person was found in {miss:.0%} of the frames")
+    fs = sample_rate_hz(pose.t_s, info.fps)
+    cutoff = min(cfg.filter.cutoff_hz, 0.4 * fs)
+    kin, xyz, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
+    if n_swapped > 0.05 * len(pose):
+        warnings.append(f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired")
+    g = cfg.gate
+    exercise = judge(
+        kin, xyz, facing, float(detected.mean()), GateParams(**dataclasses.asdict(g)),
+        force_variant=cfg.variant, force_side=cfg.side,
+    )
+    if int(pose.shot_id.max(initial=0)) > 0:
+        warnings.append(f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut")
+    if not exercise.is_kickback:
+        return Report(info, exercise, (), (), tuple(warnings), kin)
+    side, variant = exercise.working_side, exercise.variant
+    assert side is not None and variant is not None
+    r = cfg.reps
+    reps = segment_reps(
+        kin[f"hip_ext_{side}"], kin.t_s,
+        min_prominence_deg=r.min_prominence_deg, rel_prominence=r.rel_prominence,
+        min_period_s=r.min_period_s, segment_id=pose.shot_id,
+    )
+    rules = getattr(cfg.rules, variant)
+    results: list[RepResult] = []
+    for rep in (x for x in reps if not x.partial):
+        m = measure_rep(
+            rep, kin, pose.back_sag, side, variant,
+            hip_extension_limit_deg=rules.hip_extension_limit_deg, top_band_deg=r.top_band_deg,
+        )
+        results.append(dataclasses.replace(m, findings=evaluate(m, rules, variant)))
+    partial = tuple(x for x in reps if x.partial)
+    unscorable = [x.rep.index for x in results if not x.scorable]
+    if unscorable:
+        warnings.append(f"reps {unscorable} crossed a long gap in tracking and were not scored")
+    return Report(info, exercise, tuple(results), partial, tuple(warnings), kin)

@@ -1,0 +1,193 @@
+"""EDGE: pose landmarks per frame from MediaPipe Pose (legacy ``solutions.pose``, BlazePose *full*).
+
+Only ``model_complexity=1`` is usable: mediapipe 0.10.21 ships the full model in its wheel, and the
+lite/heavy models would be downloaded at run time (kickcheck never downloads anything).
+
+``estimate_poses`` turns an iterable of frames into a ``PoseSequence``. Besides landmarks it
+records, per frame, the silhouette back-sag measure (``silhouette.py``) and a shot id that changes
+at scene cuts (a large change of the whole image between consecutive frames), so that later stages
+never join a rep across an edit. At a cut the tracker is restarted, so it re-detects the person in
+the new shot instead of dragging the old pose along.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from importlib import resources
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from kickcheck.errors import ModelError
+from kickcheck.landmarks import N_LANDMARKS, Landmark
+from kickcheck.silhouette import back_sag
+from kickcheck.types import Frame, PoseSequence
+
+ProgressFn = Callable[[int], None]
+
+#: Mean absolute change of a 32x18 grey thumbnail (0..255) above which two frames are a cut.
+CUT_THUMB_DIFF = 38.0
+MASK_MAX_SIDE = 480
+
+
+class PoseEstimator(Protocol):
+    """Anything that maps one upright BGR frame to landmarks (pixels), world landmarks and a mask."""
+
+    def __call__(self, image_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        ...
+
+    def reset(self) -> None:
+        ...
+
+
+def _manifest() -> dict:
+    text = resources.files("kickcheck").joinpath("model_manifest.json").read_text()
+    return json.loads(text)
+
+
+def check_model(verify_hash: bool = True) -> str:
+    """Check that the installed pose model is the one kickcheck was built and tested against.
+
+    Returns the model's path; raises ``ModelError`` with what to do if it is missing or differs.
+    """
+    man = _manifest()
+    try:
+        import mediapipe
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelError(f"mediapipe is not installed ({exc})") from None
+    version = getattr(mediapipe, "__version__", "?")
+    if version != man["package_version"]:
+        raise ModelError(
+            f"kickcheck needs mediapipe {man['package_version']}, found {version}",
+        )
+    path = os.path.join(os.path.dirname(mediapipe.__file__), *man["path_in_package"].split("/"))
+    if not os.path.isfile(path):
+        raise ModelError(f"the pose model {man['name']} is missing from mediapipe ({path})")
+    if verify_hash:
+        with open(path, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()
+        if digest != man["sha256"]:
+            raise ModelError(f"the pose model at {path} does not match kickcheck's manifest")
+    return path
+
+
+class MediaPipePose:
+    """MediaPipe Pose in video mode, with the segmentation mask. Use as a context manager."""
+
+    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+        self._kw = dict(
+            static_image_mode=False,
+            model_complexity=1,
+            enable_segmentation=True,
+            smooth_landmarks=True,
+            smooth_segmentation=True,
+            min_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+        self._pose = None
+
+    def __enter__(self) -> MediaPipePose:
+        self.reset()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pose is not None:
+            self._pose.close()
+            self._pose = None
+
+    def reset(self) -> None:
+        import mediapipe as mp
+
+        if self._pose is not None:
+            self._pose.close()
+        self._pose = mp.solutions.pose.Pose(**self._kw)
+
+    def __call__(self, image_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        if self._pose is None:
+            self.reset()
+        h, w = image_bgr.shape[:2]
+        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+        res = self._pose.process(rgb)  # type: ignore[union-attr]
+        xyzv = np.full((N_LANDMARKS, 4), np.nan, np.float32)
+        world = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+        if res.pose_landmarks is None:
+            return xyzv, world, None
+        lm = res.pose_landmarks.landmark
+        xyzv[:] = [(p.x * w, p.y * h, p.z * w, p.visibility) for p in lm]
+        if res.pose_world_landmarks is not None:
+            world[:] = [(p.x, p.y, p.z) for p in res.pose_world_landmarks.landmark]
+        return xyzv, world, res.segmentation_mask
+
+
+def _thumb(image_bgr: np.ndarray) -> np.ndarray:
+    g = cv2.cvtColor(cv2.resize(image_bgr, (32, 18), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    return g.astype(np.float32)
+
+
+def _frame_back_sag(xyzv: np.ndarray, mask: np.ndarray | None) -> float:
+    if mask is None or not np.isfinite(xyzv[:, 0]).any():
+        return float("nan")
+    h, w = mask.shape[:2]
+    scale = min(1.0, MASK_MAX_SIDE / max(h, w))
+    if scale < 1.0:
+        mask = cv2.resize(mask, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    p = xyzv[:, :2].astype(float) * scale
+    sh = (p[Landmark.LEFT_SHOULDER] + p[Landmark.RIGHT_SHOULDER]) / 2
+    hp = (p[Landmark.LEFT_HIP] + p[Landmark.RIGHT_HIP]) / 2
+    front = p[[Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST, Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE]]
+    return back_sag(mask, sh, hp, front.mean(axis=0))
+
+
+def estimate_poses(
+    frames: Iterable[Frame],
+    width: int,
+    height: int,
+    estimator: PoseEstimator | None = None,
+    progress: ProgressFn | None = None,
+) -> PoseSequence:
+    """Run the estimator on every frame. Frames with no person give NaN rows."""
+    own = estimator is None
+    est: PoseEstimator = MediaPipePose() if estimator is None else estimator
+    if own:
+        est.reset()
+    rows, worlds, times, sags, shots = [], [], [], [], []
+    shot = 0
+    prev_thumb = None
+    try:
+        for fr in frames:
+            thumb = _thumb(fr.image_bgr)
+            if prev_thumb is not None and float(np.mean(np.abs(thumb - prev_thumb))) > CUT_THUMB_DIFF:
+                shot += 1
+                est.reset()
+            prev_thumb = thumb
+            xyzv, world, mask = est(fr.image_bgr)
+            fh, fw = fr.image_bgr.shape[:2]
+            if (fw, fh) != (width, height):  # frames were downscaled for speed: back to video pixels
+                xyzv = xyzv.copy()
+                xyzv[:, 0] *= width / fw
+                xyzv[:, 1] *= height / fh
+                xyzv[:, 2] *= width / fw
+            rows.append(xyzv)
+            worlds.append(world)
+            times.append(fr.t_s)
+            sags.append(_frame_back_sag(xyzv * [fw / width, fh / height, 1, 1], mask))
+            shots.append(shot)
+            if progress is not None:
+                progress(1)
+    finally:
+        if own and hasattr(est, "__exit__"):
+            est.__exit__(None, None, None)  # type: ignore[attr-defined]
+    t = len(rows)
+    return PoseSequence(
+        xyzv=np.asarray(rows, np.float32).reshape(t, N_LANDMARKS, 4),
+        world=np.asarray(worlds, np.float32).reshape(t, N_LANDMARKS, 3),
+        t_s=np.asarray(times, np.float64).reshape(t),
+        width=width,
+        height=height,
+        back_sag=np.asarray(sags, np.float32).reshape(t),
+        shot_id=np.asarray(shots, np.int32).reshape(t),
+    )

@@ -1,0 +1,194 @@
+"""Report -> plain dict (the JSON document), CSV rows, per-frame angle CSV, and terminal text.
+
+Pure functions: writing files is the caller's job (``cli`` uses ``video.atomic_write_text``).
+The JSON document's schema is ``kickcheck/report.schema.json``; bump ``SCHEMA_VERSION`` on any
+incompatible change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from typing import Any
+
+from kickcheck import __version__
+from kickcheck.rules import WHY, rep_ranges
+from kickcheck.types import Report, RepResult
+
+SCHEMA_VERSION = "1.0"
+
+
+def _num(x: float, nd: int = 1) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), nd)
+
+
+def _rep_dict(r: RepResult) -> dict[str, Any]:
+    return {
+        "index": r.rep.index,
+        "start_s": _num(r.rep.start_s, 3),
+        "top_s": _num(r.rep.top_s, 3),
+        "end_s": _num(r.rep.end_s, 3),
+        "start_frame": r.rep.start_frame,
+        "top_frame": r.rep.top_frame,
+        "end_frame": r.rep.end_frame,
+        "hip_extension_deg": _num(r.hip_extension_deg),
+        "range_of_motion_deg": _num(r.rom_deg),
+        "knee_flexion_deg": _num(r.knee_flexion_deg),
+        "knee_flexion_start_deg": _num(r.knee_flexion_start_deg),
+        "lumbar_arch_deg": _num(r.lumbar_arch_deg),
+        "back_sag_change": _num(r.back_sag_change, 3),
+        "tempo": {
+            "up_s": _num(r.tempo.up_s, 2),
+            "hold_s": _num(r.tempo.hold_s, 2),
+            "down_s": _num(r.tempo.down_s, 2),
+        },
+        "scorable": r.scorable,
+        "flags": [
+            {
+                "code": f.rule_id,
+                "severity": f.severity,
+                "value": _num(f.value, 2),
+                "threshold": _num(f.threshold, 2),
+                "message": f.message,
+            }
+            for f in r.findings
+        ],
+    }
+
+
+def flag_counts(report: Report) -> dict[str, int]:
+    c: Counter[str] = Counter(f.rule_id for r in report.reps for f in r.findings)
+    return dict(sorted(c.items()))
+
+
+def verdict_lines(report: Report) -> list[str]:
+    """Coaching lines, one per rule that fired: what, on which reps, and why it matters."""
+    by_rule: dict[str, list[RepResult]] = {}
+    for r in report.reps:
+        for f in r.findings:
+            by_rule.setdefault(f.rule_id, []).append(r)
+    lines = []
+    for rule, reps in by_rule.items():
+        idx = [r.rep.index for r in reps]
+        where = f"rep {idx[0]}" if len(idx) == 1 else f"reps {rep_ranges(idx)}"
+        if rule == "lumbar_hyperextension":
+            worst = max(r.lumbar_arch_deg for r in reps)
+            text = f"Stop the kick before your lower back arches: it arched up to {worst:.0f}° at the top of {where}"
+        elif rule == "knee_straightened":
+            text = f"Keep the working knee bent: it straightened at the top of {where}"
+        elif rule == "no_squeeze":
+            text = f"Squeeze and hold at the top: no pause at the top of {where}"
+        else:
+            text = f"{rule} on {where}"
+        lines.append(f"{text} ({WHY.get(rule, '')}).")
+    return lines
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    v, e = report.video, report.exercise
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kickcheck_version": __version__,
+        "video": {
+            "path": v.path,
+            "fps": _num(v.fps, 3),
+            "frames": v.frame_count,
+            "width": v.width,
+            "height": v.height,
+            "duration_s": _num(v.duration_s, 3),
+            "rotation_deg": v.rotation_deg,
+        },
+        "exercise": {
+            "is_kickback": e.is_kickback,
+            "variant": e.variant,
+            "working_side": e.working_side,
+            "facing": e.facing,
+            "view": e.view,
+            "reason": e.reason,
+        },
+        "reps": [_rep_dict(r) for r in report.reps],
+        "partial_reps": [
+            {"start_s": _num(p.start_s, 3), "top_s": _num(p.top_s, 3), "end_s": _num(p.end_s, 3)}
+            for p in report.partial_reps
+        ],
+        "summary": {
+            "rep_count": report.rep_count,
+            "partial_rep_count": len(report.partial_reps),
+            "flag_counts": flag_counts(report),
+            "verdict": verdict_lines(report) if report.reps else [],
+        },
+        "warnings": list(report.warnings),
+    }
+
+
+CSV_FIELDS = (
+    "index", "start_s", "top_s", "end_s", "hip_extension_deg", "range_of_motion_deg",
+    "knee_flexion_deg", "knee_flexion_start_deg", "lumbar_arch_deg", "back_sag_change",
+    "up_s", "hold_s", "down_s", "flags",
+)
+
+
+def reps_csv(report: Report) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    w.writeheader()
+    for r in report.reps:
+        d = _rep_dict(r)
+        w.writerow(
+            {
+                **{k: d[k] for k in CSV_FIELDS if k in d},
+                **d["tempo"],
+                "flags": ";".join(f"{f['code']}:{f['severity']}" for f in d["flags"]),
+            }
+        )
+    return buf.getvalue()
+
+
+def frames_csv(report: Report) -> str:
+    """Per-frame export of every angle (degrees), one row per frame."""
+    kin = report.kinematics
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if kin is None:
+        w.writerow(["frame", "t_s"])
+        return buf.getvalue()
+    w.writerow(["frame", "t_s", *kin.names])
+    for i, (t, row) in enumerate(zip(kin.t_s, kin.angles_deg)):
+        w.writerow([i, f"{t:.4f}", *("" if not math.isfinite(x) else f"{x:.2f}" for x in row)])
+    return buf.getvalue()
+
+
+def to_text(report: Report) -> str:
+    v, e = report.video, report.exercise
+    out = [
+        f"{v.path}: {v.width}x{v.height}, {v.fps:.1f} fps, {v.duration_s:.1f} s"
+        + (f", rotated {v.rotation_deg}°" if v.rotation_deg else "")
+    ]
+    for w in report.warnings:
+        out.append(f"warning: {w}")
+    if not e.is_kickback:
+        out.append(e.reason[0].upper() + e.reason[1:] + ".")
+        return "\n".join(out) + "\n"
+    out.append(
+        f"Exercise: glute kickback, {e.variant} variant, working side {e.working_side}, "
+        f"facing {e.facing}, {e.view} view"
+    )
+    if not report.reps:
+        out.append("No complete reps found.")
+    else:
+        out.append(" rep   top_s  hip_ext  knee_flex  lumbar  up/hold/down s  flags")
+    for r in report.reps:
+        flags = ", ".join(f"{f.rule_id}({f.severity})" for f in r.findings) or "ok"
+        arch = f"{r.lumbar_arch_deg:5.0f}°" if math.isfinite(r.lumbar_arch_deg) else "    -"
+        out.append(
+            f"{r.rep.index:4d} {r.rep.top_s:7.2f} {r.hip_extension_deg:7.0f}° {r.knee_flexion_deg:9.0f}°"
+            f" {arch}  {r.tempo.up_s:4.1f}/{r.tempo.hold_s:4.1f}/{r.tempo.down_s:4.1f}  {flags}"
+        )
+    if report.partial_reps:
+        out.append(f"({len(report.partial_reps)} partial rep(s) at the clip's edges or cuts, not counted)")
+    lines = verdict_lines(report)
+    out.append(f"Verdict: {report.rep_count} reps; " + ("good form." if not lines else "form to fix:"))
+    out.extend(f"  - {line}" for line in lines)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,112 @@
+"""Form rules: a table of named checks, each turning one rep's measurements into a finding.
+
+Thresholds come from the config, per variant (``[rules.quadruped]`` / ``[rules.standing]``); the
+default file documents each one and its source. A rule returns ``None`` when the rep is fine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kickcheck.config import VariantRules
+from kickcheck.types import Finding, RepResult
+
+WHY = {
+    "lumbar_hyperextension": "arching the lower back moves the load from the glutes onto the lumbar spine",
+    "knee_straightened": "straightening the knee hands the work to the hamstrings",
+    "knee_locked": "a locked knee loads the joint instead of the glute",
+    "no_squeeze": "a controlled squeeze at the top works the glute more than a high kick",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    check: Callable[[RepResult, VariantRules, str], Finding | None]
+    description: str
+
+
+def _severity(value: float, warn: float, fault: float) -> str | None:
+    if not math.isfinite(value):
+        return None
+    if value >= fault:
+        return "fault"
+    if value >= warn:
+        return "warning"
+    return None
+
+
+def _lumbar(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+    sev = _severity(r.lumbar_arch_deg, c.lumbar_arch_warning_deg, c.lumbar_arch_fault_deg)
+    if sev is None:
+        return None
+    return Finding(
+        "lumbar_hyperextension", r.rep.index, sev, round(r.lumbar_arch_deg, 1),
+        c.lumbar_arch_warning_deg if sev == "warning" else c.lumbar_arch_fault_deg,
+        f"Stop the kick before your lower back arches: it arched about "
+        f"{r.lumbar_arch_deg:.0f}° at the top",
+    )
+
+
+def _knee(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+    if not (math.isfinite(r.knee_flexion_deg) and math.isfinite(r.knee_flexion_start_deg)):
+        return None
+    bent_start = r.knee_flexion_start_deg >= 45.0
+    if variant == "quadruped" and bent_start:
+        opened = r.knee_flexion_start_deg - r.knee_flexion_deg
+        sev = _severity(opened, c.knee_open_warning_deg, c.knee_open_fault_deg)
+        if sev is None:
+            return None
+        return Finding(
+            "knee_straightened", r.rep.index, sev, round(opened, 1),
+            c.knee_open_warning_deg if sev == "warning" else c.knee_open_fault_deg,
+            f"Keep the knee bent as you kick: it opened {opened:.0f}° toward straight "
+            f"(from {r.knee_flexion_start_deg:.0f}° to {r.knee_flexion_deg:.0f}° of bend)",
+        )
+    if r.knee_flexion_deg < c.knee_locked_deg:
+        return Finding(
+            "knee_straightened", r.rep.index, "warning", round(r.knee_flexion_deg, 1),
+            c.knee_locked_deg,
+            f"Keep a slight bend in the knee: it locked straight ({r.knee_flexion_deg:.0f}° of bend)",
+        )
+    return None
+
+
+def _squeeze(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+    if r.tempo.hold_s >= c.min_hold_s:
+        return None
+    return Finding(
+        "no_squeeze", r.rep.index, "info", round(r.tempo.hold_s, 2), c.min_hold_s,
+        f"Pause and squeeze at the top: the top lasted {r.tempo.hold_s:.2f} s",
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("lumbar_hyperextension", _lumbar, "the lower back arches at the top of the rep"),
+    Rule("knee_straightened", _knee, "the working knee opens toward straight (or locks, standing)"),
+    Rule("no_squeeze", _squeeze, "no controlled hold at the top"),
+)
+
+
+def evaluate(rep: RepResult, rules: VariantRules, variant: str) -> tuple[Finding, ...]:
+    """All findings for one rep (none for an unscorable rep)."""
+    if not rep.scorable:
+        return ()
+    found = (rule.check(rep, rules, variant) for rule in RULES)
+    return tuple(f for f in found if f is not None)
+
+
+def rep_ranges(indices: list[int]) -> str:
+    """"1, 3-5, 8" from [1, 3, 4, 5, 8]."""
+    out: list[str] = []
+    idx = sorted(set(indices))
+    i = 0
+    while i < len(idx):
+        j = i
+        while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
+            j += 1
+        out.append(str(idx[i]) if i == j else f"{idx[i]}–{idx[j]}")
+        i = j + 1
+    return ", ".join(out)
