@@ -56,6 +56,7 @@ class VariantRules:
     lumbar_arch_fault_deg: float = 10.0
     knee_open_warning_deg: float = 25.0
     knee_open_fault_deg: float = 35.0
+    knee_open_max_top_deg: float = 60.0
     knee_locked_deg: float = 4.0
     min_hold_s: float = 0.15
 

@@ -5,8 +5,9 @@ others swing the hip too. Every criterion here comes from the movement itself:
 
 - **which segment moves**: the working thigh must swing through a real range relative to the trunk
   line (``min_hip_rom_deg``) and reach the trunk line or beyond at the top
-  (``max_top_below_trunk_deg``), while the other thigh supports (``max_other_leg_ratio``) and the
-  trunk stays still (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
+  (``max_top_below_trunk_deg``), while the other thigh supports: it must not follow the working
+  one from the bottom of the kick to its top (``max_other_leg_ratio``); and the trunk must not tip
+  with it (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
   (an arm, the lower leg, the trunk).
 - **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
   support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kickcheck.kinematics import per_leg, working_leg
 from kickcheck.landmarks import Landmark as L
 from kickcheck.types import Exercise, Kinematics
 
@@ -59,51 +61,75 @@ def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
-def gate_features(kin: Kinematics, xyz: np.ndarray, side: str) -> dict[str, float]:
-    """Clip-level features the gate decides on (also reported as evidence)."""
-    o = _other(side)
-    hip = kin[f"hip_ext_{side}"]
+def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[str, float]:
+    """Clip-level features the gate decides on (also reported as evidence).
+
+    ``right`` [T] says per frame whether the right leg is the working one (``working_leg``).
+    """
+    hip = per_leg(kin, "hip_ext", right)
     xy = xyz[:, :, :2]
     sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
     hp = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
     trunk_len = np.hypot(*(sh - hp).T)
-    P, Q = side.upper() + "_", o.upper() + "_"
-    thigh_len = np.hypot(*(xy[:, L[P + "KNEE"]] - xy[:, L[P + "HIP"]]).T) / trunk_len
+
+    def pick(lm_left: L, lm_right: L, working: bool) -> np.ndarray:
+        use_right = right if working else ~right
+        return np.where(use_right[:, None], xy[:, lm_right], xy[:, lm_left])
+
+    w_knee, w_hip = pick(L.LEFT_KNEE, L.RIGHT_KNEE, True), pick(L.LEFT_HIP, L.RIGHT_HIP, True)
+    s_knee, s_ankle = pick(L.LEFT_KNEE, L.RIGHT_KNEE, False), pick(L.LEFT_ANKLE, L.RIGHT_ANKLE, False)
+    thigh_len = np.where(np.isfinite(hip), np.hypot(*(w_knee - w_hip).T) / trunk_len, np.nan)
     # Frames near the tops of the working hip (its top 15%) versus all frames.
     top_thr = _pct(hip, 85)
     tops = np.isfinite(hip) & (hip >= top_thr)
     wrist_y = np.fmax(xy[:, L.LEFT_WRIST, 1], xy[:, L.RIGHT_WRIST, 1])
     elbow_y = np.fmax(xy[:, L.LEFT_ELBOW, 1], xy[:, L.RIGHT_ELBOW, 1])
     hand_drop = (np.fmax(wrist_y, elbow_y) - sh[:, 1]) / trunk_len
-    knee_drop = (xy[:, L[Q + "KNEE"], 1] - hp[:, 1]) / trunk_len
-    ankle_drop = (xy[:, L[Q + "ANKLE"], 1] - hp[:, 1]) / trunk_len
+    knee_drop = (s_knee[:, 1] - hp[:, 1]) / trunk_len
+    ankle_drop = (s_ankle[:, 1] - hp[:, 1]) / trunk_len
     arm_reach = np.fmax(kin["shoulder_flex_left"], kin["shoulder_flex_right"])
     return {
         "hip_rom_deg": _spread(hip),
         "hip_top_deg": _pct(hip, 95),
-        "other_hip_rom_deg": _spread(kin[f"hip_ext_{o}"]),
+        "other_hip_rom_deg": _spread(per_leg(kin, "hip_ext", ~right)),
+        "other_leg_follow": _follow(hip, per_leg(kin, "hip_ext", ~right)),
+        "trunk_follow": _follow(hip, kin["trunk_pitch"]),
         "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
-        "thigh_rom_deg": _spread(kin[f"thigh_pitch_{side}"]),
-        "knee_rom_deg": _spread(kin[f"knee_flex_{side}"]),
+        "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
+        "knee_rom_deg": _spread(per_leg(kin, "knee_flex", right)),
         "elbow_rom_deg": max(_spread(kin["elbow_flex_left"]), _spread(kin["elbow_flex_right"])),
         "arm_rom_deg": max(_spread(kin["shoulder_flex_left"]), _spread(kin["shoulder_flex_right"])),
         "arm_reach_top_deg": _pct(arm_reach[tops], 75) if tops.any() else float("nan"),
-        "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 90) if tops.any() else 0.0,
-        "support_knee_flex_deg": _pct(kin[f"knee_flex_{o}"], 50),
-        "support_thigh_pitch_deg": _pct(np.abs(kin[f"thigh_pitch_{o}"]), 50),
+        "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 50) if tops.any() else 0.0,
+        "support_knee_flex_deg": _pct(per_leg(kin, "knee_flex", ~right), 50),
+        "support_thigh_pitch_deg": _pct(np.abs(per_leg(kin, "thigh_pitch", ~right)), 50),
         "support_knee_drop": _pct(knee_drop, 50),
         "support_ankle_drop": _pct(ankle_drop, 50),
         "hand_drop": _pct(hand_drop, 50),
         "shoulder_width_ratio": _pct(
             np.hypot(*(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER]).T) / trunk_len, 50
         ),
+        "right_leg_share_at_tops": float(np.mean(right[tops])) if tops.any() else 0.5,
     }
 
 
-def choose_side(kin: Kinematics) -> str:
-    """The working leg: the one whose hip extension swings through the larger range."""
-    return max(("left", "right"), key=lambda s: _spread(kin[f"hip_ext_{s}"]))
+def _follow(work: np.ndarray, other: np.ndarray) -> float:
+    """How far ``other`` follows the working hip: its change between the working hip's bottoms and
+    tops (medians of each), as a fraction of the working hip's change. For the other hip: about 0
+    for a kickback (the support leg stays), about 1 when both legs move together (bridges, squats,
+    deadlifts). For the trunk's pitch: about 0 when the thigh moves on a still trunk, large when the
+    trunk tips with the leg (a single-leg deadlift). Medians make it robust to stray frames."""
+    ok = np.isfinite(work) & np.isfinite(other)
+    if ok.sum() < 10:
+        return 0.0
+    w, o = work[ok], other[ok]
+    lo, hi = np.percentile(w, [15, 85])
+    tops, bottoms = w >= hi, w <= lo
+    dw = np.median(w[tops]) - np.median(w[bottoms])
+    if dw <= 1e-6:
+        return 0.0
+    return float(abs(np.median(o[tops]) - np.median(o[bottoms])) / dw)
 
 
 def posture(f: dict[str, float], p: GateParams) -> tuple[str | None, str]:
@@ -159,8 +185,9 @@ def judge(
     force_variant: str | None = None,
     force_side: str | None = None,
 ) -> Exercise:
-    side = force_side or choose_side(kin)
-    f = gate_features(kin, xyz, side)
+    right = working_leg(kin, force_side)
+    f = gate_features(kin, xyz, right)
+    side = force_side or ("right" if f["right_leg_share_at_tops"] >= 0.5 else "left")
     f["detected_frac"] = detected_frac
     fac = facing[np.isfinite(facing)]
     facing_name = None if fac.size == 0 else ("right" if fac.mean() >= 0 else "left")
@@ -179,9 +206,9 @@ def judge(
         variant = force_variant
     if variant is None:
         return no(seen)
-    if f["other_hip_rom_deg"] > p.max_other_leg_ratio * f["hip_rom_deg"]:
+    if f["other_leg_follow"] > p.max_other_leg_ratio:
         return no("both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back", variant)
-    if f["trunk_rom_deg"] > p.max_trunk_ratio * f["thigh_rom_deg"]:
+    if f["trunk_follow"] > p.max_trunk_ratio:
         return no("the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk", variant)
     if f["hip_top_deg"] < -p.max_top_below_trunk_deg:
         return no("the working thigh never travelled behind the trunk line", variant)

@@ -24,6 +24,7 @@ view gives the sagittal plane):
   from alongside the trunk (pointing toward the hips), positive toward the front: 0 = arm along
   the body, 90 = arm perpendicular to the trunk on the belly side (on all fours: arm vertical),
   180 = arm reaching past the head (a bird dog's reach); negative = arm behind the body.
+  Wrapped to (-120, 240].
 - **elbow flexion** ``elbow_flex_{left,right}``: 0 = straight arm.
 
 Left and right are the person's own sides, as MediaPipe labels them after frame-to-frame swaps are
@@ -143,19 +144,83 @@ def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
         cols[f"knee_flex_{side}"] = unsigned_angle_deg(thigh, ankle - knee)
         # From straight down toward the back: turning from "down" toward -facing*x.
         cols[f"thigh_pitch_{side}"] = facing * signed_angle_deg(np.broadcast_to(down, thigh.shape), thigh)
-        cols[f"shoulder_flex_{side}"] = wrap_deg(180.0 - facing * signed_angle_deg(-trunk, elbow - shoulder))
+        # Wrapped to (-120, 240] so an arm reaching past the head (about 180) never jumps to -180.
+        flex = wrap_deg(180.0 - facing * signed_angle_deg(-trunk, elbow - shoulder))
+        cols[f"shoulder_flex_{side}"] = np.where(flex <= -120.0, flex + 360.0, flex)
         cols[f"elbow_flex_{side}"] = unsigned_angle_deg(elbow - shoulder, wrist - elbow)
     up = sh - hp
     cols["trunk_pitch"] = np.degrees(np.arctan2(-up[:, 1], np.abs(up[:, 0])))
     return np.stack([cols[n] for n in ANGLE_NAMES], axis=1)
 
 
+#: A frame whose shoulder-hip distance in the image is below this fraction of the clip's median is
+#: not measured: the trunk is either seen end-on or MediaPipe has collapsed the shoulders onto the
+#: hips (seen with a knee pulled into the chest behind a machine).
+MIN_TRUNK_FRACTION = 0.5
+#: No hip extends this far past the trunk line, even with the lumbar spine fully arched: a larger
+#: value is a mis-placed landmark.
+MAX_PLAUSIBLE_HIP_EXT_DEG = 75.0
+
+
+def implausible_frames(xy: np.ndarray, ang: np.ndarray) -> np.ndarray:
+    """bool [T]: frames whose pose cannot be a real body seen from the side (see the constants)."""
+    sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
+    hp = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
+    trunk = np.hypot(*(sh - hp).T)
+    ok = np.isfinite(trunk)
+    if not ok.any():
+        return np.zeros(len(xy), bool)
+    short = trunk < MIN_TRUNK_FRACTION * np.median(trunk[ok])
+    hip = np.fmax(ang[:, ANGLE_NAMES.index("hip_ext_left")], ang[:, ANGLE_NAMES.index("hip_ext_right")])
+    return ok & (short | (hip > MAX_PLAUSIBLE_HIP_EXT_DEG))
+
+
 def compute_kinematics(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float = 6.0, max_gap_s: float = 0.25
 ) -> tuple[Kinematics, np.ndarray, np.ndarray, int]:
-    """Angles over time. Returns (kinematics, cleaned xyz [T,33,3], facing [T], swaps repaired)."""
+    """Angles over time. Returns (kinematics, cleaned xyz [T,33,3], facing [T], swaps repaired).
+
+    Frames with no person, or with an implausible pose (``implausible_frames``), hold NaN angles.
+    """
     xyz, n_swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
     facing = facing_per_shot(xyz[:, :, :2], pose.shot_id)
     ang = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
     ang[~np.isfinite(facing)] = np.nan
+    ang[implausible_frames(xyz[:, :, :2], ang)] = np.nan
     return Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s), xyz, facing, n_swapped
+
+
+def working_leg(kin: Kinematics, force_side: str | None = None) -> np.ndarray:
+    """bool [T]: True where the right leg is the working (kicking) leg.
+
+    The working leg is read near the tops of the kick, where it is unmistakable: of the two hips,
+    the one that is more extended (by more than 10 degrees) in the frames where the more extended
+    hip is in the upper half of its range. Every other frame takes the reading of the nearest such
+    frame. Reading it per stretch rather than once per clip makes the signal immune to MediaPipe
+    swapping the legs' labels for a stretch of frames (seen in a side-view clip after a pause, when
+    the far leg's landmarks were uncertain) and to a person who switches legs between sets; reading
+    it only near the tops keeps a working leg that swings forward past the support leg at the bottom
+    (a cable kickback's start) from being mistaken for the support leg. ``force_side`` fixes it.
+    """
+    n = len(kin.t_s)
+    if force_side is not None:
+        return np.full(n, force_side == "right")
+    left, right = kin["hip_ext_left"], kin["hip_ext_right"]
+    hi = np.fmax(left, right)
+    finite = np.isfinite(hi)
+    if finite.sum() < 2:
+        return np.zeros(n, bool)
+    lo5, hi95 = np.percentile(hi[finite], [5, 95])
+    sure = finite & (hi >= lo5 + 0.5 * (hi95 - lo5)) & (np.abs(right - left) > 10.0)
+    if not sure.any():
+        return np.nan_to_num(right, nan=-1e9) > np.nan_to_num(left, nan=-1e9)
+    idx = np.flatnonzero(sure)
+    nearest = idx[np.clip(np.searchsorted(idx, np.arange(n)), 0, len(idx) - 1)]
+    prev = idx[np.clip(np.searchsorted(idx, np.arange(n)) - 1, 0, len(idx) - 1)]
+    pick = np.where(np.abs(prev - np.arange(n)) < np.abs(nearest - np.arange(n)), prev, nearest)
+    return (right > left)[pick]
+
+
+def per_leg(kin: Kinematics, name: str, right: np.ndarray) -> np.ndarray:
+    """The ``{name}_left`` / ``{name}_right`` column chosen per frame by the bool mask ``right``."""
+    return np.where(right, kin[f"{name}_right"], kin[f"{name}_left"])

@@ -15,7 +15,7 @@ import numpy as np
 from kickcheck.config import Config, load_config
 from kickcheck.errors import NoPersonDetectedError, VideoOpenError
 from kickcheck.gate import GateParams, judge
-from kickcheck.kinematics import compute_kinematics
+from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.metrics import measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import segment_reps
@@ -100,17 +100,19 @@ def analyze_pose(
         warnings.append(f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut")
     if not exercise.is_kickback:
         return Report(info, exercise, (), (), tuple(warnings), kin)
-    side, variant = exercise.working_side, exercise.variant
-    assert side is not None and variant is not None
+    variant = exercise.variant
+    assert variant is not None
+    right = working_leg(kin, cfg.side)
     r = cfg.reps
     reps = segment_reps(
-        kin[f"hip_ext_{side}"], kin.t_s,
+        per_leg(kin, "hip_ext", right), kin.t_s,
         min_prominence_deg=r.min_prominence_deg, rel_prominence=r.rel_prominence,
         min_period_s=r.min_period_s, segment_id=pose.shot_id,
     )
     rules = getattr(cfg.rules, variant)
     results: list[RepResult] = []
     for rep in (x for x in reps if not x.partial):
+        side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
         m = measure_rep(
             rep, kin, pose.back_sag, side, variant,
             hip_extension_limit_deg=rules.hip_extension_limit_deg, top_band_deg=r.top_band_deg,

@@ -29,8 +29,11 @@ from kickcheck.types import Frame, PoseSequence
 
 ProgressFn = Callable[[int], None]
 
-#: Mean absolute change of a 32x18 grey thumbnail (0..255) above which two frames are a cut.
-CUT_THUMB_DIFF = 38.0
+#: A scene cut: the mean absolute change of a 32x18 grey thumbnail (0..255) between two frames is
+#: above CUT_MIN_DIFF and CUT_RATIO times the median change of the last second. Motion of a person
+#: on a still camera changes the thumbnail by 0.5-4; the cuts and dissolves we measured by 11-15.
+CUT_MIN_DIFF = 8.0
+CUT_RATIO = 4.0
 MASK_MAX_SIDE = 480
 
 
@@ -123,6 +126,26 @@ class MediaPipePose:
         return xyzv, world, res.segmentation_mask
 
 
+class ShotDetector:
+    """Online scene-cut detector on frame thumbnails; ``update`` returns True at the first frame of
+    a new shot."""
+
+    def __init__(self, history: int = 30) -> None:
+        self._prev: np.ndarray | None = None
+        self._diffs: list[float] = []
+        self._history = history
+
+    def update(self, thumb: np.ndarray) -> bool:
+        cut = False
+        if self._prev is not None:
+            d = float(np.mean(np.abs(thumb - self._prev)))
+            base = float(np.median(self._diffs)) if self._diffs else 0.0
+            cut = d > CUT_MIN_DIFF and d > CUT_RATIO * max(base, 0.5)
+            self._diffs = (self._diffs + [d])[-self._history :]
+        self._prev = thumb
+        return cut
+
+
 def _thumb(image_bgr: np.ndarray) -> np.ndarray:
     g = cv2.cvtColor(cv2.resize(image_bgr, (32, 18), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
     return g.astype(np.float32)
@@ -156,14 +179,12 @@ def estimate_poses(
         est.reset()
     rows, worlds, times, sags, shots = [], [], [], [], []
     shot = 0
-    prev_thumb = None
+    shots_detector = ShotDetector()
     try:
         for fr in frames:
-            thumb = _thumb(fr.image_bgr)
-            if prev_thumb is not None and float(np.mean(np.abs(thumb - prev_thumb))) > CUT_THUMB_DIFF:
+            if shots_detector.update(_thumb(fr.image_bgr)):
                 shot += 1
                 est.reset()
-            prev_thumb = thumb
             xyzv, world, mask = est(fr.image_bgr)
             fh, fw = fr.image_bgr.shape[:2]
             if (fw, fh) != (width, height):  # frames were downscaled for speed: back to video pixels

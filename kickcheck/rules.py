@@ -57,7 +57,7 @@ def _knee(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
     if variant == "quadruped" and bent_start:
         opened = r.knee_flexion_start_deg - r.knee_flexion_deg
         sev = _severity(opened, c.knee_open_warning_deg, c.knee_open_fault_deg)
-        if sev is None:
+        if sev is None or r.knee_flexion_deg > c.knee_open_max_top_deg:
             return None
         return Finding(
             "knee_straightened", r.rep.index, sev, round(opened, 1),

@@ -1,0 +1,141 @@
+"""Command line: ``kickcheck VIDEO`` (thin layer over ``pipeline.analyze_video``).
+
+Errors become one line on stderr and a non-zero exit; progress goes to stderr so that
+``--json -`` keeps stdout clean.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from kickcheck import __version__
+from kickcheck.errors import KickcheckError, NotAKickbackError, OutputError
+
+# Quiet MediaPipe/TFLite's C++ logging before mediapipe is imported anywhere.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _versions() -> str:
+    parts = [f"kickcheck {__version__}"]
+    for mod in ("mediapipe", "cv2", "numpy", "av"):
+        try:
+            m = __import__(mod)
+            parts.append(f"{'opencv' if mod == 'cv2' else mod} {getattr(m, '__version__', '?')}")
+        except Exception:  # noqa: BLE001 - only for the version string
+            parts.append(f"{mod} (not installed)")
+    return ", ".join(parts)
+
+
+def _print_config(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from kickcheck.config import default_config_text
+
+        click.echo(default_config_text(), nl=False)
+        ctx.exit(0)
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_versions())
+        ctx.exit(0)
+
+
+def _fail(err: KickcheckError) -> None:
+    click.echo(f"kickcheck: {err.one_line()}", err=True)
+    sys.exit(err.exit_code)
+
+
+def _quiet_stderr_fd():
+    """Silence C-level stderr (TFLite/absl banners) while the model runs; returns a restore fn."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:  # pragma: no cover - no real fd 2 (e.g. some test runners)
+        return lambda: None
+
+    def restore() -> None:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+    return restore
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("video", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
+@click.option("--csv", "csv_path", metavar="PATH", help="Write one CSV row per rep to PATH.")
+@click.option("--frames-csv", metavar="PATH", help="Write every angle of every frame to PATH (CSV).")
+@click.option("--config", "config_path", metavar="FILE", help="TOML config overriding the defaults.")
+@click.option("--variant", type=click.Choice(["quadruped", "standing"]), help="Force the variant.")
+@click.option("--side", type=click.Choice(["left", "right"]), help="Force the working side (the person's own).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--print-config", is_flag=True, expose_value=False, is_eager=True, callback=_print_config,
+              help="Print the commented default config and exit.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Print the versions of kickcheck, mediapipe, opencv, numpy and av, and exit.")
+def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: str | None,
+         config_path: str | None, variant: str | None, side: str | None, quiet: bool) -> None:
+    """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
+
+    Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
+    2 bad path, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config, 7 model, 8 output.
+    """
+    from kickcheck.config import load_config
+    from kickcheck.pipeline import analyze_video
+    from kickcheck.report import frames_csv as make_frames_csv
+    from kickcheck.report import reps_csv, to_dict, to_text
+    from kickcheck.video import atomic_write_text, probe
+
+    try:
+        cfg = load_config(config_path, variant=variant, side=side)
+        info = probe(video)
+        for out in (json_path, csv_path, frames_csv):
+            if out and out != "-":
+                folder = os.path.dirname(os.path.abspath(out))
+                if not os.path.isdir(folder):
+                    raise OutputError(f"cannot write {out}: folder {folder} does not exist")
+        bar = None
+        if not quiet and sys.stderr.isatty():
+            total = info.frames_expected or None
+            bar = click.progressbar(length=total, label="analysing", file=sys.stderr)
+            bar.__enter__()
+        restore = _quiet_stderr_fd()
+        try:
+            report = analyze_video(video, cfg, progress=(lambda n: bar.update(n)) if bar else None)
+        finally:
+            restore()
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        doc = to_dict(report)
+        if json_path == "-":
+            click.echo(json.dumps(doc, indent=2))
+        else:
+            click.echo(to_text(report), nl=False)
+            if json_path:
+                atomic_write_text(json_path, json.dumps(doc, indent=2) + "\n")
+        if csv_path:
+            atomic_write_text(csv_path, reps_csv(report))
+        if frames_csv:
+            atomic_write_text(frames_csv, make_frames_csv(report))
+        if not report.exercise.is_kickback:
+            raise NotAKickbackError(report.exercise.reason)
+        if report.rep_count == 0:
+            raise NotAKickbackError("no complete kickback reps were found")
+    except KickcheckError as err:
+        _fail(err)
+    except KeyboardInterrupt:
+        click.echo("kickcheck: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

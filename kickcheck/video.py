@@ -1,0 +1,738 @@
+"""EDGE: read phone videos as upright BGR frames with container timestamps; write H.264 MP4s.
+
+Everything here goes through PyAV (FFmpeg). OpenCV is used only for cheap pixel operations.
+
+Reading
+    ``probe(path)`` checks the path and describes the clip (:class:`VideoInfo`).
+    ``FrameReader(path)`` yields :class:`Frame` objects and, after the loop, tells what happened
+    in ``.stats`` (:class:`DecodeStats`): frames decoded, frames the container promised, whether
+    the file ended early. ``iter_frames(path)`` is the same loop without the stats.
+
+Rotation
+    Phones store portrait clips as landscape pixels plus a display matrix ("rotate 90"). FFmpeg's
+    decoder does not apply it; it attaches it to every decoded frame (``frame.rotation``, which
+    is counter-clockwise, so a portrait phone clip reads ``-90``). We read the matrix from the
+    first frame and apply it to every frame, so frames, ``VideoInfo.width/height`` and every pixel
+    coordinate downstream are in the *upright* picture. ``VideoInfo.rotation_deg`` is the
+    clockwise rotation applied (portrait phone clip: 90). A mirrored matrix (rare) is honoured
+    too; ``FrameReader.mirrored`` tells.
+
+Timestamps
+    ``Frame.t_s`` is the container's presentation time (phone video is often variable frame
+    rate), shifted so the first frame is at 0 and repaired to be strictly increasing: a frame
+    whose time is missing or not after the previous one gets the previous time plus one nominal
+    frame step (``1 / VideoInfo.fps``); ``DecodeStats.timestamps_repaired`` counts them.
+
+Writing
+    ``VideoSink`` writes H.264/yuv420p MP4 (plays in browsers) to a temporary file next to the
+    target and renames it into place only when the ``with`` block ends cleanly.
+    ``atomic_write_text`` / ``atomic_write_bytes`` do the same for small files.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import av
+import cv2
+import numpy as np
+from av.sidedata.sidedata import Type as SideDataType
+from av.video.reformatter import Interpolation, VideoReformatter
+
+from kickcheck.errors import InputFileError, OutputError, VideoOpenError
+from kickcheck.types import Frame, VideoInfo
+
+__all__ = [
+    "DecodeStats",
+    "FrameReader",
+    "VideoSink",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "choose_fps",
+    "estimate_fps",
+    "iter_frames",
+    "probe",
+]
+
+StrPath = str | os.PathLike[str]
+
+#: Frame rates outside this range in a header are treated as a lie (a time base read as a rate,
+#: 0, NaN) and replaced by an estimate from the timestamps. Phones record 24-240 fps.
+MIN_PLAUSIBLE_FPS = 1.0
+MAX_PLAUSIBLE_FPS = 480.0
+
+#: How many packets' timestamps to read when the header's frame rate has to be estimated.
+_FPS_SAMPLE_PACKETS = 300
+#: How many packets ``probe`` reads at most while looking for the first decodable frame.
+_PROBE_MAX_PACKETS = 600
+#: Consecutive packets that fail to decode before the reader gives up on the rest of the file.
+_MAX_CONSECUTIVE_DECODE_ERRORS = 30
+#: Containers routinely promise a few frames more than decode (FIELD_NOTES: 2-9). Fewer missing
+#: frames than this, with no other sign of damage, are not worth a warning.
+MISSING_FRAMES_TOLERANCE = 10
+
+#: Container formats that are still images, which FFmpeg would happily open as a 1-frame video.
+_IMAGE_FORMATS = {"image2", "apng", "gif_pipe"}
+
+# The 2x2 part of a display matrix, as three pixel operations applied in this order:
+# (transpose, flip rows upside down, flip columns left-right).
+_Orient = tuple[bool, bool, bool]
+_ORIENT_FOR_CW: dict[int, _Orient] = {
+    0: (False, False, False),
+    90: (True, False, True),
+    180: (False, True, True),
+    270: (True, True, False),
+}
+# The same rotations followed by a left-right mirror.
+_MIRRORED_ORIENT_FOR_CW: dict[int, _Orient] = {
+    0: (False, False, True),
+    90: (True, False, False),
+    180: (False, True, False),
+    270: (True, True, True),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Probing
+# ----------------------------------------------------------------------------------------------
+
+
+def _check_input_path(path: StrPath) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"no such file: {p}")
+    if p.is_dir():
+        raise InputFileError(f"{p} is a folder, not a video file")
+    if p.stat().st_size == 0:
+        raise InputFileError(f"{p} is empty (0 bytes)")
+    if not os.access(p, os.R_OK):
+        raise InputFileError(f"{p} cannot be read (permission denied)")
+    return p
+
+
+def _short_reason(err: BaseException) -> str:
+    """FFmpeg's error text without errno and file name, lower-cased: 'invalid data found ...'."""
+    text = getattr(err, "strerror", None) or str(err) or type(err).__name__
+    text = " ".join(str(text).split())
+    return text[:1].lower() + text[1:]
+
+
+def _open_error(path: Path, reason: str) -> VideoOpenError:
+    return VideoOpenError(f"cannot read {path} as a video: {reason}")
+
+
+def _open_container(path: Path) -> Any:
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except av.FFmpegError as err:
+        reason = _short_reason(err)
+        if isinstance(err, av.InvalidDataError):
+            reason = "not a video file, or the file is damaged or incomplete"
+        raise _open_error(path, reason) from None
+    except (OSError, UnicodeDecodeError) as err:  # pragma: no cover - odd file systems
+        raise _open_error(path, _short_reason(err)) from None
+    if container.format.name in _IMAGE_FORMATS or container.format.name.endswith("_pipe"):
+        container.close()
+        raise _open_error(path, "it is a still image, not a video")
+    if not container.streams.video:
+        container.close()
+        raise _open_error(path, "it has no video stream")
+    return container
+
+
+def _video_stream(container: Any) -> Any:
+    """The main video stream: the first one not flagged as cover art."""
+    for stream in container.streams.video:
+        if not stream.disposition & av.stream.Disposition.attached_pic:
+            return stream
+    return container.streams.video[0]
+
+
+def _as_float(rate: Any) -> float | None:
+    if rate is None:
+        return None
+    try:
+        value = float(rate)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _plausible_fps(fps: float | None) -> bool:
+    return fps is not None and MIN_PLAUSIBLE_FPS <= fps <= MAX_PLAUSIBLE_FPS
+
+
+def estimate_fps(timestamps_s: Sequence[float] | np.ndarray) -> float | None:
+    """Frame rate from presentation timestamps: 1 / median step between distinct sorted times.
+
+    The median ignores dropped frames and the odd long frame of variable-frame-rate phone video.
+    Order does not matter (packets arrive in decode order). Returns None when fewer than two
+    distinct finite times are given, or when the result is outside the plausible range
+    (MIN_PLAUSIBLE_FPS..MAX_PLAUSIBLE_FPS).
+    """
+    t = np.asarray(timestamps_s, dtype=np.float64).ravel()
+    t = np.unique(t[np.isfinite(t)])  # sorted, duplicates removed
+    if t.size < 2:
+        return None
+    step = float(np.median(np.diff(t)))
+    fps = 1.0 / step if step > 0 else None
+    return fps if _plausible_fps(fps) else None
+
+
+def _packet_times(container: Any, stream: Any, max_packets: int) -> list[float]:
+    times: list[float] = []
+    try:
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            if packet.pts is not None and packet.time_base is not None:
+                times.append(float(packet.pts * packet.time_base))
+            if len(times) >= max_packets:
+                break
+    except av.FFmpegError:
+        pass  # a damaged tail: use what was read
+    return times
+
+
+def choose_fps(
+    header_fps: float | None,
+    timestamps_s: Sequence[float] | np.ndarray = (),
+    codec_fps: float | None = None,
+) -> float | None:
+    """The frame rate to use: the header's average rate if plausible, else an estimate from the
+    timestamps (:func:`estimate_fps`), else the codec's own rate if plausible, else None.
+
+    "Plausible" is MIN_PLAUSIBLE_FPS..MAX_PLAUSIBLE_FPS: 0, NaN and a time base read as a rate
+    (1000, 90000) are not.
+    """
+    header = _as_float(header_fps)
+    if _plausible_fps(header):
+        return header
+    estimated = estimate_fps(timestamps_s)
+    if estimated is not None:
+        return estimated
+    codec = _as_float(codec_fps)
+    return codec if _plausible_fps(codec) else None
+
+
+def _fps_of(path: Path, stream: Any) -> float:
+    average = _as_float(stream.average_rate)
+    times: list[float] = []
+    if not _plausible_fps(average):  # only then is it worth reading packet timestamps
+        with _open_container(path) as container:
+            times = _packet_times(container, _video_stream(container), _FPS_SAMPLE_PACKETS)
+    codec = _as_float(stream.guessed_rate)
+    if not _plausible_fps(codec):
+        codec = _as_float(stream.base_rate)
+    fps = choose_fps(average, times, codec)
+    if fps is None:
+        raise _open_error(path, "its header has no frame rate and its timestamps give none")
+    return fps
+
+
+def _display_matrix(frame: Any) -> np.ndarray | None:
+    try:
+        side = frame.side_data.get(SideDataType.DISPLAYMATRIX)
+    except (AttributeError, KeyError, ValueError):  # pragma: no cover - older PyAV
+        return None
+    if side is None:
+        return None
+    raw = bytes(side)
+    if len(raw) < 36:
+        return None
+    return np.frombuffer(raw[:36], dtype=np.int32).astype(np.float64)
+
+
+def _orientation(frame: Any) -> tuple[int, _Orient]:
+    """(clockwise rotation in degrees, pixel operations) that make ``frame`` upright.
+
+    FFmpeg's display matrix maps a source pixel (p, q) to (p', q') = (a p + c q, b p + d q) plus
+    an offset, with [a, b, _, c, d, ...] its first five entries. For the axis-aligned matrices
+    phones write this is a transpose and/or flips, read off the signs; the rotation reported is
+    the quarter turn those operations contain (a mirror, if any, comes after it). Anything else
+    (an arbitrary angle) is rounded to the nearest quarter turn, without mirroring.
+    """
+    ccw = getattr(frame, "rotation", 0) or 0
+    try:
+        cw = int(round(-float(ccw) / 90.0)) * 90 % 360
+    except (TypeError, ValueError):  # pragma: no cover - NaN rotation
+        cw = 0
+    m = _display_matrix(frame)
+    if m is None:
+        return cw, _ORIENT_FOR_CW[cw]
+    a, b, c, d = m[0], m[1], m[3], m[4]
+    tol = 1e-3 * max(abs(a), abs(b), abs(c), abs(d))
+    orient: _Orient | None = None
+    if tol > 0 and abs(a) < tol and abs(d) < tol:  # axes swapped: p' from q, q' from p
+        orient = (True, bool(b < 0), bool(c < 0))
+    elif tol > 0 and abs(b) < tol and abs(c) < tol:
+        orient = (False, bool(d < 0), bool(a < 0))
+    for table in (_ORIENT_FOR_CW, _MIRRORED_ORIENT_FOR_CW):
+        for rotation, candidate in table.items():
+            if candidate == orient:
+                return rotation, orient
+    return cw, _ORIENT_FOR_CW[cw]
+
+
+def _is_mirrored(orient: _Orient) -> bool:
+    return orient in _MIRRORED_ORIENT_FOR_CW.values()
+
+
+def _apply_orientation(image: np.ndarray, orient: _Orient) -> np.ndarray:
+    transpose, flip_rows, flip_cols = orient
+    if transpose:
+        image = cv2.transpose(image)
+    if flip_rows and flip_cols:
+        image = cv2.flip(image, -1)
+    elif flip_rows:
+        image = cv2.flip(image, 0)
+    elif flip_cols:
+        image = cv2.flip(image, 1)
+    return image
+
+
+@dataclass(frozen=True)
+class _Probe:
+    info: VideoInfo
+    orient: _Orient
+    stored_wh: tuple[int, int]  #: decoded pixel size before rotation
+
+
+def _probe(path: StrPath) -> _Probe:
+    p = _check_input_path(path)
+    with _open_container(p) as container:
+        stream = _video_stream(container)
+        codec = stream.codec_context.name if stream.codec_context is not None else ""
+        first = None
+        try:
+            for n, packet in enumerate(container.demux(stream)):
+                try:
+                    frames = packet.decode()
+                except av.FFmpegError:
+                    frames = []
+                if frames:
+                    first = frames[0]
+                    break
+                if n >= _PROBE_MAX_PACKETS:
+                    break
+        except av.FFmpegError:
+            pass
+        if first is None:
+            raise _open_error(p, f"no frame could be decoded (codec: {codec or 'unknown'})")
+        fps = _fps_of(p, stream)
+        frames_expected = int(stream.frames or 0)
+        duration_s = _as_float(stream.duration * stream.time_base) if stream.duration else None
+        if duration_s is None and container.duration:
+            duration_s = container.duration / av.time_base
+        if frames_expected <= 0 and duration_s:
+            frames_expected = int(round(duration_s * fps))
+        if not duration_s:
+            duration_s = frames_expected / fps
+    cw, orient = _orientation(first)
+    stored_w, stored_h = int(first.width), int(first.height)
+    width, height = (stored_h, stored_w) if orient[0] else (stored_w, stored_h)
+    info = VideoInfo(
+        path=str(p),
+        fps=float(fps),
+        frame_count=frames_expected,
+        width=width,
+        height=height,
+        duration_s=float(duration_s),
+        rotation_deg=cw,
+        codec=codec,
+        frames_expected=frames_expected,
+    )
+    return _Probe(info=info, orient=orient, stored_wh=(stored_w, stored_h))
+
+
+def probe(path: StrPath) -> VideoInfo:
+    """Check ``path`` and describe the video in it, without decoding more than one frame.
+
+    ``width``/``height`` are the upright size (rotation metadata applied) and ``rotation_deg`` the
+    clockwise rotation that makes stored frames upright. ``fps`` is the container's average rate,
+    or an estimate from packet timestamps when the header gives 0/NaN/an absurd value; it is never
+    0. ``frames_expected`` is the container's frame count (estimated from the duration when the
+    container has none); ``frame_count`` equals it until ``FrameReader`` has decoded the clip.
+
+    Raises InputFileError (missing path, folder, empty file, unreadable) or VideoOpenError (not a
+    video, no video stream, nothing decodable).
+    """
+    return _probe(path).info
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading frames
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DecodeStats:
+    """What one pass of ``FrameReader`` over a file found. Filled in while iterating."""
+
+    frames_decoded: int = 0
+    frames_expected: int = 0  #: the container's count (often a few frames too many)
+    data_missing: bool = False  #: the container indexes bytes past the end of the file
+    stopped_by_error: str | None = None  #: why reading stopped before the container's end
+    decode_errors: int = 0  #: packets the decoder rejected (skipped)
+    timestamps_repaired: int = 0  #: frames whose time was missing or not increasing
+    finished: bool = False  #: the loop ran to the end (False if the caller stopped early)
+
+    @property
+    def frames_lost(self) -> int:
+        """Frames the container promised that did not decode (0 if more decoded)."""
+        return max(0, self.frames_expected - self.frames_decoded)
+
+    @property
+    def truncated(self) -> bool:
+        """The file ends before its own index says it should, or reading it failed midway."""
+        return self.data_missing or self.stopped_by_error is not None
+
+    def warning(self) -> str | None:
+        """A one-line warning for the user, or None when nothing worth saying happened."""
+        lost, expected = self.frames_lost, self.frames_expected
+        if self.truncated:
+            return f"the file is truncated: {lost} of {expected} frames could not be decoded"
+        if self.decode_errors or lost > MISSING_FRAMES_TOLERANCE:
+            return f"the file is damaged: {lost} of {expected} frames could not be decoded"
+        return None
+
+
+def _bytes_missing(stream: Any, file_size: int) -> bool:
+    """True if the container's sample index points past the end of the file (a cut-off file)."""
+    try:
+        entries = stream.index_entries
+        return any(e.pos >= 0 and e.pos + e.size > file_size for e in entries)
+    except (AttributeError, av.FFmpegError):  # pragma: no cover - formats without an index
+        return False
+
+
+class FrameReader:
+    """Iterate over the upright frames of a video; read ``.stats`` afterwards.
+
+    Example::
+
+        reader = FrameReader("clip.mp4", max_side=960)
+        for frame in reader:
+            ...
+        reader.stats.warning()  # "the file is truncated: 37 of 300 frames could not be decoded"
+
+    ``max_side`` shrinks frames whose longer side exceeds it (aspect kept, area interpolation in
+    FFmpeg's scaler). Frame pixel coordinates are then in the *shrunk* frame: divide by
+    ``.scale`` to map them back to the ``VideoInfo`` size. ``.frame_size_wh`` is the size of the
+    frames yielded. Each iteration decodes the file again from the start and resets ``.stats``;
+    after a complete pass ``.info`` is corrected (``frame_count`` = frames decoded,
+    ``duration_s`` = last timestamp + one frame step).
+    """
+
+    def __init__(
+        self, path: StrPath, info: VideoInfo | None = None, max_side: int | None = None
+    ) -> None:
+        if max_side is not None and max_side < 2:
+            raise ValueError(f"max_side must be at least 2 pixels, got {max_side}")
+        probed = _probe(path)
+        self.path = Path(path)
+        self.info: VideoInfo = info if info is not None else probed.info
+        self._orient = probed.orient
+        self.rotation_deg: int = probed.info.rotation_deg
+        self.mirrored: bool = _is_mirrored(probed.orient)
+        stored_w, stored_h = probed.stored_wh
+        self.scale: float = 1.0
+        if max_side is not None and max(stored_w, stored_h) > max_side:
+            self.scale = max_side / max(stored_w, stored_h)
+        self._decode_wh = (
+            max(2, int(round(stored_w * self.scale))),
+            max(2, int(round(stored_h * self.scale))),
+        )
+        w, h = self._decode_wh
+        self.frame_size_wh: tuple[int, int] = (h, w) if self._orient[0] else (w, h)
+        self.stats = DecodeStats(frames_expected=self.info.frames_expected)
+
+    def __iter__(self) -> Iterator[Frame]:
+        stats = DecodeStats(frames_expected=self.info.frames_expected)
+        self.stats = stats
+        step_s = 1.0 / self.info.fps
+        reformatter = VideoReformatter()
+        width, height = self._decode_wh
+        resize = self.scale != 1.0
+        try:
+            container = av.open(str(self.path), mode="r", metadata_errors="ignore")
+        except av.FFmpegError as err:  # the file changed since probe
+            raise _open_error(self.path, _short_reason(err)) from None
+        try:
+            stream = _video_stream(container)
+            stats.data_missing = _bytes_missing(stream, self.path.stat().st_size)
+            # Frame threads decode faster, but drop the frames in flight when a packet is cut
+            # off; a file known to be cut short is decoded with slice threads only.
+            stream.thread_type = "SLICE" if stats.data_missing else "AUTO"
+            t0: float | None = None
+            prev_t = -step_s
+            index = 0
+            for frame in self._decoded(container, stream, stats):
+                raw_t = frame.time
+                if raw_t is not None and t0 is None:
+                    t0 = float(raw_t) - (prev_t + step_s)
+                t = float(raw_t) - t0 if raw_t is not None and t0 is not None else math.nan
+                if not t > prev_t:  # missing (NaN), repeated or going backwards
+                    t = prev_t + step_s
+                    stats.timestamps_repaired += 1
+                prev_t = t
+                rgb = reformatter.reformat(
+                    frame,
+                    width=width if resize else None,
+                    height=height if resize else None,
+                    format="bgr24",
+                    interpolation=Interpolation.AREA if resize else None,
+                    src_color_range=frame.color_range,
+                )
+                image = _apply_orientation(rgb.to_ndarray(), self._orient)
+                stats.frames_decoded += 1
+                yield Frame(index=index, t_s=t, image_bgr=image)
+                index += 1
+            stats.finished = True
+            if index:
+                self.info = replace(self.info, frame_count=index, duration_s=float(prev_t + step_s))
+        finally:
+            container.close()
+
+    @staticmethod
+    def _decoded(container: Any, stream: Any, stats: DecodeStats) -> Iterator[Any]:
+        """Decoded frames in presentation order; damaged packets skipped, damaged tails ended."""
+        packets = container.demux(stream)
+        consecutive_errors = 0
+        while True:
+            try:
+                packet = next(packets)
+            except StopIteration:
+                return  # the demuxer's final empty packet has already flushed the decoder
+            except av.FFmpegError as err:
+                stats.stopped_by_error = _short_reason(err)
+                break
+            try:
+                frames = packet.decode()
+            except av.FFmpegError as err:
+                stats.decode_errors += 1
+                consecutive_errors += 1
+                if consecutive_errors >= _MAX_CONSECUTIVE_DECODE_ERRORS:
+                    stats.stopped_by_error = _short_reason(err)
+                    break
+                continue
+            consecutive_errors = 0
+            yield from frames
+        try:  # stopped early: collect the frames still inside the decoder
+            yield from stream.codec_context.decode(None)
+        except av.FFmpegError:
+            pass
+
+
+def iter_frames(
+    path: StrPath, info: VideoInfo | None = None, max_side: int | None = None
+) -> Iterator[Frame]:
+    """Upright BGR frames of ``path`` with container timestamps. See :class:`FrameReader`
+    (use it directly to learn afterwards whether the file was truncated)."""
+    yield from FrameReader(path, info=info, max_side=max_side)
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing
+# ----------------------------------------------------------------------------------------------
+
+_NEW_FILE_MODE = 0o644
+
+
+def _output_folder(path: Path) -> Path:
+    folder = path.parent
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: folder {folder} is not writable")
+    return folder
+
+
+def _temp_beside(path: Path, suffix: str) -> tuple[int, Path]:
+    folder = _output_folder(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=suffix)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {_short_reason(err)}") from None
+    return fd, Path(tmp)
+
+
+def _final_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return _NEW_FILE_MODE
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def atomic_write_bytes(path: StrPath, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``.
+
+    Readers see either the old file or the complete new one. Raises OutputError (one line) when
+    the folder is missing or not writable, or the write fails.
+    """
+    target = Path(path)
+    fd, tmp = _temp_beside(target, ".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _final_mode(target))
+        os.replace(tmp, target)
+    except OSError as err:
+        _remove_quietly(tmp)
+        raise OutputError(f"cannot write {target}: {_short_reason(err)}") from None
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def atomic_write_text(path: StrPath, text: str, encoding: str = "utf-8") -> None:
+    """Text version of :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+class VideoSink:
+    """Write BGR frames to an H.264 (libx264, yuv420p) MP4 that browsers play.
+
+    Example::
+
+        with VideoSink("overlay.mp4", fps=info.fps, size_wh=(info.width, info.height)) as sink:
+            for frame in frames:
+                sink.write(draw(frame.image_bgr), t_s=frame.t_s)
+
+    Frames must be ``uint8 [H, W, 3]`` with ``(W, H) == size_wh``. H.264 4:2:0 needs even sizes:
+    an odd width or height is padded by one repeated edge pixel (``.output_size_wh``), so pixel
+    coordinates do not move. ``t_s`` (seconds) keeps variable frame timing; without it frames are
+    spaced ``1/fps`` apart. The MP4 is written to a hidden temp file beside ``path`` and renamed
+    into place when the block ends cleanly; on an exception the temp file is deleted and nothing
+    appears at ``path``. Without ``with``, call ``close()`` (or ``abort()``).
+    """
+
+    _TIME_BASE = Fraction(1, 90000)
+
+    def __init__(
+        self,
+        path: StrPath,
+        fps: float,
+        size_wh: tuple[int, int],
+        *,
+        crf: int = 23,
+        preset: str = "veryfast",
+    ) -> None:
+        fps_value = _as_float(fps)
+        if fps_value is None or fps_value <= 0:
+            raise ValueError(f"fps must be a positive number, got {fps!r}")
+        w, h = (int(v) for v in size_wh)
+        if w < 1 or h < 1:
+            raise ValueError(f"size_wh must be positive, got {tuple(size_wh)}")
+        self.path = Path(path)
+        self.fps = fps_value
+        self.size_wh = (w, h)
+        self.output_size_wh = (w + w % 2, h + h % 2)
+        self.frames_written = 0
+        self._last_pts = -1
+        self._closed = False
+        fd, self._tmp = _temp_beside(self.path, ".part.mp4")
+        os.close(fd)
+        try:
+            self._container = av.open(
+                str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
+            )
+            rate = Fraction(fps_value).limit_denominator(1001)
+            stream = self._container.add_stream(
+                "libx264", rate=rate, options={"crf": str(crf), "preset": preset}
+            )
+            stream.width, stream.height = self.output_size_wh
+            stream.pix_fmt = "yuv420p"
+            stream.codec_context.time_base = self._TIME_BASE
+            self._stream = stream
+        except (av.FFmpegError, OSError, ValueError) as err:
+            _remove_quietly(self._tmp)
+            raise OutputError(f"cannot write {self.path}: {_short_reason(err)}") from None
+
+    def __enter__(self) -> VideoSink:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def write(self, frame_bgr: np.ndarray, t_s: float | None = None) -> None:
+        """Encode one frame. ``t_s``: its presentation time in seconds (default: index / fps)."""
+        if self._closed:
+            raise ValueError(f"VideoSink for {self.path} is already closed")
+        w, h = self.size_wh
+        if frame_bgr.dtype != np.uint8 or frame_bgr.shape != (h, w, 3):
+            raise ValueError(
+                f"frame must be uint8 [{h}, {w}, 3], got {frame_bgr.dtype} {list(frame_bgr.shape)}"
+            )
+        if self.output_size_wh != self.size_wh:
+            frame_bgr = cv2.copyMakeBorder(
+                frame_bgr, 0, h % 2, 0, w % 2, borderType=cv2.BORDER_REPLICATE
+            )
+        seconds = self.frames_written / self.fps if t_s is None else float(t_s)
+        pts = int(round(seconds / self._TIME_BASE))
+        pts = max(pts, self._last_pts + 1)
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame_bgr), format="bgr24")
+        frame.pts = pts
+        frame.time_base = self._TIME_BASE
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except (av.FFmpegError, OSError) as err:
+            raise OutputError(f"cannot write {self.path}: {_short_reason(err)}") from None
+        self._last_pts = pts
+        self.frames_written += 1
+
+    def close(self) -> None:
+        """Finish the file and move it into place. Raises OutputError if no frame was written."""
+        if self._closed:
+            return
+        if self.frames_written == 0:
+            self.abort()
+            raise OutputError(f"nothing written to {self.path}: no frames were given")
+        try:
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+            self._container.close()
+            self._closed = True
+            os.chmod(self._tmp, _final_mode(self.path))
+            os.replace(self._tmp, self.path)
+        except (av.FFmpegError, OSError) as err:
+            self.abort()
+            raise OutputError(f"cannot write {self.path}: {_short_reason(err)}") from None
+
+    def abort(self) -> None:
+        """Drop everything written so far; ``path`` is left untouched."""
+        if not self._closed:
+            self._closed = True
+            try:
+                self._container.close()
+            except (av.FFmpegError, OSError):
+                pass
+        _remove_quietly(self._tmp)
