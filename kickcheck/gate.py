@@ -164,6 +164,8 @@ def posture(f: dict[str, float], p: GateParams) -> tuple[str | None, str]:
 
 
 def _what_moved(f: dict[str, float]) -> str:
+    if f["trunk_rom_deg"] >= 30.0:
+        return "the trunk tipped with the leg as one lever (as in a single-leg deadlift or good morning)"
     moved = {
         "an arm": max(f["elbow_rom_deg"], f["arm_rom_deg"]),
         "only the lower leg (a leg curl)": f["knee_rom_deg"],

@@ -41,7 +41,7 @@ def measure_rep(
     s, p, e = rep.start_frame, rep.top_frame, rep.end_frame
     seg = hip[s : e + 1]
     scorable = bool(np.isfinite(seg).all()) and e > s
-    hip_top = float(hip[p])
+    hip_top = float(np.nanmax(seg)) if np.isfinite(seg).any() else float("nan")
     hip_start = float(hip[s])
     knee_top = _window(knee, p)
     knee_start = _window(knee, s)
@@ -56,6 +56,7 @@ def measure_rep(
     # band -> end.
     band = np.flatnonzero(np.nan_to_num(hip[s : e + 1], nan=-1e9) >= hip_top - top_band_deg) + s
     # The contiguous band around the top.
+    p = int(s + np.nanargmax(seg)) if np.isfinite(seg).any() else p
     lo = hi = p
     while lo - 1 in band and lo - 1 >= s:
         lo -= 1

@@ -107,7 +107,7 @@ def analyze_pose(
     reps = segment_reps(
         per_leg(kin, "hip_ext", right), kin.t_s,
         min_prominence_deg=r.min_prominence_deg, rel_prominence=r.rel_prominence,
-        min_period_s=r.min_period_s, segment_id=pose.shot_id,
+        min_period_s=r.min_period_s, segment_id=pose.shot_id, top_band_deg=r.top_band_deg,
     )
     rules = getattr(cfg.rules, variant)
     results: list[RepResult] = []

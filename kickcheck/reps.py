@@ -35,6 +35,7 @@ def segment_reps(
     min_period_s: float = 0.7,
     segment_id: np.ndarray | None = None,
     min_run_s: float = 0.4,
+    top_band_deg: float = 5.0,
 ) -> list[Rep]:
     """Split ``signal_deg`` [T] (NaN where unknown) into reps.
 
@@ -42,6 +43,8 @@ def segment_reps(
       the 5th-95th percentile spread of the whole signal.
     - Tops closer than ``min_period_s`` are one rep.
     - ``segment_id`` [T] (e.g. shot ids): reps never cross a change of id.
+    - The top is the middle of the stretch where the hip stays within ``top_band_deg`` of its peak
+      (a held squeeze is a plateau; its middle is steadier than the noisiest sample on it).
     Complete reps are numbered 1..N in time order; partial reps get index 0.
     """
     x = np.asarray(signal_deg, dtype=np.float64)
@@ -64,7 +67,7 @@ def segment_reps(
             a, b = a + s0, b + s0
             if b - a < min_run:
                 continue
-            found.extend(_reps_in_run(x[a:b], prom, distance, a))
+            found.extend(_reps_in_run(x[a:b], prom, distance, a, top_band_deg))
     reps: list[Rep] = []
     n = 0
     for start, top, end, partial in sorted(found, key=lambda r: r[1]):
@@ -86,7 +89,7 @@ def segment_reps(
 
 
 def _reps_in_run(
-    y: np.ndarray, prom: float, distance: int, offset: int
+    y: np.ndarray, prom: float, distance: int, offset: int, top_band_deg: float
 ) -> list[tuple[int, int, int, bool]]:
     """(start, top, end, partial) in absolute frames for one finite, uncut stretch ``y``."""
     # Pad with the stretch's minimum so that tops at either edge can be found as peaks too; a top
@@ -116,5 +119,11 @@ def _reps_in_run(
             band = y[right] + 0.1 * fall
             seg = np.flatnonzero(y[p : right + 1] <= band)
             right = p + int(seg[0]) if seg.size else right
-        out.append((left + offset, int(p) + offset, right + offset, bool(partial)))
+        lo_t = hi_t = int(p)
+        while lo_t - 1 > left and y[lo_t - 1] >= y[p] - top_band_deg:
+            lo_t -= 1
+        while hi_t + 1 < right and y[hi_t + 1] >= y[p] - top_band_deg:
+            hi_t += 1
+        top = (lo_t + hi_t) // 2
+        out.append((left + offset, top + offset, right + offset, bool(partial)))
     return out

@@ -79,8 +79,8 @@ _MAX_CONSECUTIVE_DECODE_ERRORS = 30
 #: frames than this, with no other sign of damage, are not worth a warning.
 MISSING_FRAMES_TOLERANCE = 10
 
-#: Container formats that are still images, which FFmpeg would happily open as a 1-frame video.
-_IMAGE_FORMATS = {"image2", "apng", "gif_pipe"}
+#: Still-image demuxers (plus every "*_pipe" one), which FFmpeg would open as a 1-frame video.
+_IMAGE_FORMATS = {"image2"}
 
 # The 2x2 part of a display matrix, as three pixel operations applied in this order:
 # (transpose, flip rows upside down, flip columns left-right).

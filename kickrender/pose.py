@@ -135,31 +135,41 @@ class Posed:
         return np.concatenate([self.R, t[:, :, None]], axis=2)
 
 
+def _levels(parents: np.ndarray) -> list[np.ndarray]:
+    depth = np.zeros(len(parents), int)
+    for b, q in enumerate(parents):
+        depth[b] = 0 if q < 0 else depth[q] + 1
+    return [np.nonzero(depth == d)[0] for d in range(depth.max() + 1)]
+
+
 def forward_kinematics(rig: Rig, driven: dict[int, np.ndarray], root_pos,
                        twist: dict[int, tuple[int, float]] | None = None) -> Posed:
-    """Global rotations and posed heads. ``twist[b] = (c, t)``: bone b takes the rotation
-    slerp(R[parent(b)], driven[c], t) (forearm twist bones)."""
+    """Global rotations and posed heads, one vectorised step per hierarchy level.
+    ``twist[b] = (c, t)``: bone b takes slerp(R[parent(b)], driven[c], t)."""
     body = rig.body
     B = body.n_bones
+    if getattr(rig, "_levels", None) is None:
+        rig._levels = _levels(body.parents)
     R = np.empty((B, 3, 3))
     p = np.empty((B, 3))
     h = rig.heads
     par = body.parents
     twist = twist or {}
-    for b in range(B):
-        q = par[b]
-        if q < 0:
-            R[b] = driven.get(b, np.eye(3))
-            p[b] = root_pos
-            continue
-        if b in driven:
-            R[b] = driven[b]
-        elif b in twist:
-            c, t = twist[b]
-            R[b] = slerp_rot(R[q], driven[c], t)
-        else:
-            R[b] = R[q]
-        p[b] = R[q] @ (h[b] - h[q]) + p[q]
+    lv0 = rig._levels[0]
+    for b in lv0:
+        R[b] = driven.get(int(b), np.eye(3))
+        p[b] = root_pos
+    for lv in rig._levels[1:]:
+        q = par[lv]
+        R[lv] = R[q]
+        for b in lv:
+            b = int(b)
+            if b in driven:
+                R[b] = driven[b]
+            elif b in twist:
+                c, t = twist[b]
+                R[b] = slerp_rot(R[par[b]], driven[c], t)
+        p[lv] = np.einsum("bij,bj->bi", R[q], h[lv] - h[q]) + p[q]
     return Posed(R, p)
 
 
@@ -168,5 +178,6 @@ def skin(rest_vertices: np.ndarray, body: Body, T: np.ndarray, idx=None) -> np.n
     bones = body.skin_bones if idx is None else body.skin_bones[idx]
     w = body.skin_weights if idx is None else body.skin_weights[idx]
     v = rest_vertices if idx is None else rest_vertices[idx]
-    M = np.einsum("vk,vkij->vij", w, T[bones].astype(np.float32))
-    return np.einsum("vij,vj->vi", M[:, :, :3], v.astype(np.float32)) + M[:, :, 3]
+    T = T.astype(np.float32)
+    M = np.einsum("vk,vkij->vij", w, T[bones])
+    return np.einsum("vij,vj->vi", M[:, :, :3], v) + M[:, :, 3]

@@ -57,20 +57,22 @@ def rasterize(uv: np.ndarray, z: np.ndarray, col: np.ndarray, F: np.ndarray, wid
     """Draw triangles; returns (rgb float32 (H,W,3), coverage mask (H,W) bool, depth (H,W))."""
     img = np.zeros((height * width, 3), np.float32)
     zbuf = np.full(height * width, np.inf, np.float32)
+    uv = uv.astype(np.float32)
+    z = z.astype(np.float32)
     p0, p1, p2 = uv[F[:, 0]], uv[F[:, 1]], uv[F[:, 2]]
     area = (p1[:, 0] - p0[:, 0]) * (p2[:, 1] - p0[:, 1]) - (p1[:, 1] - p0[:, 1]) * (p2[:, 0] - p0[:, 0])
-    keep = (z[F].min(axis=1) > 0.05) & (np.abs(area) > 1e-9)
+    keep = (np.minimum(np.minimum(z[F[:, 0]], z[F[:, 1]]), z[F[:, 2]]) > 0.05) & (np.abs(area) > 1e-9)
     if cull_back:
         keep &= area < 0  # counter-clockwise on screen (y down) faces the camera
-    allp = np.stack([p0, p1, p2], axis=1)
-    mn = np.floor(allp.min(axis=1) - 0.5).astype(np.int64)
-    mx = np.floor(allp.max(axis=1) - 0.5).astype(np.int64) + 1
+    mn = np.floor(np.minimum(np.minimum(p0, p1), p2) - 0.5).astype(np.int64)
+    mx = np.floor(np.maximum(np.maximum(p0, p1), p2) - 0.5).astype(np.int64) + 1
     keep &= (mx[:, 0] >= 0) & (mx[:, 1] >= 0) & (mn[:, 0] < width) & (mn[:, 1] < height)
     mn = np.maximum(mn, 0)
     mx[:, 0] = np.minimum(mx[:, 0], width - 1)
     mx[:, 1] = np.minimum(mx[:, 1], height - 1)
     size = np.maximum(mx[:, 0] - mn[:, 0], mx[:, 1] - mn[:, 1]) + 1
     tri = np.nonzero(keep)[0]
+    mn32 = mn.astype(np.int32)
     frag_pix, frag_z, frag_tri, frag_w = [], [], [], []
     lo = 0
     for K in _BUCKETS + (10**9,):
@@ -85,11 +87,11 @@ def rasterize(uv: np.ndarray, z: np.ndarray, col: np.ndarray, F: np.ndarray, wid
                 K = int(size[sel].max()) if len(sel) else 0
             if K == 0:
                 continue
-        oy, ox = np.divmod(np.arange(K * K), K)
-        px = mn[sel, 0:1] + ox[None]
-        py = mn[sel, 1:2] + oy[None]
-        cx = px + 0.5
-        cy = py + 0.5
+        oy, ox = np.divmod(np.arange(K * K, dtype=np.int32), K)
+        px = mn32[sel, 0:1] + ox[None]
+        py = mn32[sel, 1:2] + oy[None]
+        cx = px.astype(np.float32) + np.float32(0.5)
+        cy = py.astype(np.float32) + np.float32(0.5)
         a, b, c = p0[sel], p1[sel], p2[sel]
         ar = area[sel][:, None]
         w0 = ((b[:, 0:1] - cx) * (c[:, 1:2] - cy) - (b[:, 1:2] - cy) * (c[:, 0:1] - cx)) / ar
@@ -101,7 +103,7 @@ def rasterize(uv: np.ndarray, z: np.ndarray, col: np.ndarray, F: np.ndarray, wid
             continue
         W = np.stack([w0[ti, ki], w1[ti, ki], w2[ti, ki]], axis=1)
         t = sel[ti]
-        frag_pix.append(py[ti, ki] * width + px[ti, ki])
+        frag_pix.append(py[ti, ki].astype(np.int64) * width + px[ti, ki])
         frag_z.append((W * z[F[t]]).sum(axis=1))
         frag_tri.append(t)
         frag_w.append(W)

@@ -61,7 +61,7 @@ class Poser:
     def __init__(self, body: Body, shape: int = 0):
         self.body = body
         self.rig = Rig.build(body, shape)
-        self.rest = body.rest_vertices[shape]
+        self.rest = body.rest_vertices[shape].astype(np.float32)
         ix = body.index
         self.ix = ix
         self.twist = {ix[f"lowerarm02.{s}"]: (ix[f"wrist.{s}"], 0.6) for s in SIDES}
