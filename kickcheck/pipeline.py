@@ -65,12 +65,9 @@ def analyze_video(
         duration_s=float(pose.t_s[-1] - pose.t_s[0]) + 1.0 / max(info.fps, 1e-6),
     )
     warnings = []
-    if stats.truncated:
-        lost = max(0, stats.frames_expected - stats.frames_decoded)
-        warnings.append(
-            f"the file is truncated or damaged: analysed the first {stats.frames_decoded} frames"
-            + (f"; about {lost} frames could not be decoded" if lost else "")
-        )
+    lost = stats.warning()
+    if lost:
+        warnings.append(lost + f"; analysed the {stats.frames_decoded} that did")
     return analyze_pose(pose, info, cfg, warnings)
 
 

@@ -279,7 +279,7 @@ def _background(scene: Scene, cam: Camera, floor_extent) -> np.ndarray:
     fl = np.empty((H, W, 3), np.float32)
     fl[:] = floorc
     if spec.background != "plain":
-        plank = np.floor(fy / 0.18)
+        plank = np.floor(np.where(np.isfinite(fy), fy, 0) / 0.18)
         tone = (np.sin(plank * 12.9898) * 43758.5453) % 1.0
         fl *= (0.85 + 0.2 * tone)[..., None]
         grain = rng.normal(0, 1, (H // 4 + 1, W // 4 + 1))
@@ -441,8 +441,8 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
             "hip_extension_deg": round(hip_extension_deg(j, side, lat), 3),
             "knee_flexion_deg": round(knee_flexion_deg(j, side), 3),
             "lumbar_arch_deg": round(float(st.lumbar_arch), 3),
-            "joints_2d": {k: [round(float(a), 2), round(float(b), 2)] for k, (a, b) in zip(names, uv)},
-            "joints_3d": {k: [round(float(c), 4) for c in p] for k, p in zip(names, P3)},
+            "joints_2d": {k: [round(float(a), 1), round(float(b), 1)] for k, (a, b) in zip(names, uv)},
+            "joints_3d": {k: [round(float(c), 3) for c in p] for k, p in zip(names, P3)},
         })
     for pkt in stream.encode():
         container.mux(pkt)
@@ -455,7 +455,7 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
     truth = _truth_doc(spec, scene, cam, ts, frames_truth)
     tp = out_path.with_name(out_path.stem + ".truth.json")
     ttmp = tp.with_name(tp.name + ".part")
-    ttmp.write_text(json.dumps(truth, indent=1))
+    ttmp.write_text(json.dumps(truth, separators=(",", ":")))
     os.replace(ttmp, tp)
     return truth
 

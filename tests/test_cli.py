@@ -1,0 +1,153 @@
+"""The command line: help, versions, config, and one clear line plus a non-zero exit for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import kickcheck.pipeline as pipeline
+from kickcheck.cli import main
+from kickcheck.errors import ConfigError
+from kickcheck.types import VideoInfo
+from kickcheck.video import VideoSink
+from tests.fixtures import make_pose_sequence
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def one_line_error(result, code: int, *words: str) -> None:
+    assert result.exit_code == code, result.output
+    err = result.stderr.strip()
+    assert err.startswith("kickcheck: ")
+    assert "\n" not in err and "Traceback" not in err
+    for w in words:
+        assert w in err
+
+
+@pytest.fixture
+def grey_clip(tmp_path: Path) -> Path:
+    """A real, decodable H.264 clip with nobody in it."""
+    path = tmp_path / "empty_room.mp4"
+    with VideoSink(path, 15.0, (96, 64)) as sink:
+        for i in range(12):
+            sink.write(np.full((64, 96, 3), 90 + i, np.uint8))
+    return path
+
+
+def test_help_and_version():
+    r = invoke("--help")
+    assert r.exit_code == 0 and "--json" in r.output and "Exit codes" in r.output
+    r = invoke("--version")
+    assert r.exit_code == 0
+    for name in ("kickcheck", "mediapipe", "opencv", "numpy"):
+        assert name in r.output
+
+
+def test_print_config_is_the_commented_default_and_parses():
+    r = invoke("--print-config")
+    assert r.exit_code == 0 and "[rules.quadruped]" in r.output and r.output.count("#") > 30
+    from kickcheck.config import parse_config
+
+    parse_config(r.output)
+
+
+def test_missing_file(tmp_path):
+    one_line_error(invoke(str(tmp_path / "nope.mp4")), 2, "no such file")
+
+
+def test_folder_instead_of_file(tmp_path):
+    one_line_error(invoke(str(tmp_path)), 2, "folder")
+
+
+def test_zero_byte_file(tmp_path):
+    p = tmp_path / "empty.mp4"
+    p.write_bytes(b"")
+    one_line_error(invoke(str(p)), 2, "empty")
+
+
+def test_text_file_named_mp4(tmp_path):
+    p = tmp_path / "notes.mp4"
+    p.write_text("this is not a video\n" * 50)
+    one_line_error(invoke(str(p)), 3, "cannot read")
+
+
+def test_random_bytes(tmp_path):
+    p = tmp_path / "noise.mov"
+    p.write_bytes(np.random.default_rng(0).integers(0, 256, 50_000, dtype=np.uint8).tobytes())
+    one_line_error(invoke(str(p)), 3)
+
+
+def test_no_person(grey_clip):
+    one_line_error(invoke(str(grey_clip), "-q"), 4, "no person")
+
+
+def test_broken_config(tmp_path, grey_clip):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[rules.quadruped\nlumbar = ")
+    one_line_error(invoke(str(grey_clip), "--config", str(bad)), 6, "not valid TOML")
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("[rules.quadruped]\nlumbar_arch_fualt_deg = 3\n")
+    one_line_error(invoke(str(grey_clip), "--config", str(unknown)), 6, "rules.quadruped.lumbar_arch_fualt_deg")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[filter]\ncutoff_hz = "six"\n')
+    one_line_error(invoke(str(grey_clip), "--config", str(wrong)), 6, "filter.cutoff_hz")
+    one_line_error(invoke(str(grey_clip), "--config", str(tmp_path / "none.toml")), 6, "not found")
+
+
+def _fake_analysis(monkeypatch, **kw):
+    pose, _ = make_pose_sequence(**kw)
+
+    def fake(path, cfg=None, estimator=None, progress=None):
+        info = VideoInfo(str(path), 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0)
+        return pipeline.analyze_pose(pose, info, cfg)
+
+    monkeypatch.setattr(pipeline, "analyze_video", fake)
+
+
+def test_not_a_kickback_exits_5_and_still_writes_the_reason(monkeypatch, grey_clip, tmp_path):
+    _fake_analysis(monkeypatch, exercise="glute_bridge")
+    out = tmp_path / "r.json"
+    r = invoke(str(grey_clip), "--json", str(out))
+    one_line_error(r, 5, "no kickbacks found", "lying on its back")
+    doc = json.loads(out.read_text())
+    assert doc["exercise"]["is_kickback"] is False and doc["summary"]["rep_count"] == 0
+
+
+def test_report_outputs(monkeypatch, grey_clip, tmp_path):
+    _fake_analysis(monkeypatch, n_reps=3, arch_per_rep=[0, 20, 0], peak_hip_ext_deg=12)
+    j, c, f = tmp_path / "r.json", tmp_path / "reps.csv", tmp_path / "frames.csv"
+    r = invoke(str(grey_clip), "--json", str(j), "--csv", str(c), "--frames-csv", str(f))
+    assert r.exit_code == 0, r.output
+    assert "Verdict: 3 reps" in r.output and "arched" in r.output
+    doc = json.loads(j.read_text())
+    assert doc["summary"]["rep_count"] == 3
+    rows = c.read_text().strip().splitlines()
+    assert len(rows) == 4 and rows[0].startswith("index,")
+    assert "lumbar_hyperextension" in rows[2]
+    frames = f.read_text().strip().splitlines()
+    assert frames[0].startswith("frame,t_s,hip_ext_left") and len(frames) > 100
+
+
+def test_json_to_stdout_is_clean(monkeypatch, grey_clip):
+    _fake_analysis(monkeypatch, n_reps=2)
+    r = invoke(str(grey_clip), "--json", "-", "-q")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["summary"]["rep_count"] == 2
+
+
+def test_output_into_missing_folder_writes_nothing(monkeypatch, grey_clip, tmp_path):
+    _fake_analysis(monkeypatch, n_reps=2)
+    target = tmp_path / "no" / "such" / "r.json"
+    one_line_error(invoke(str(grey_clip), "--json", str(target)), 8, "does not exist")
+    assert not target.exists()
+
+
+def test_config_error_class_is_one_line():
+    e = ConfigError("bad\nthing")
+    assert "\n" not in str(e)
