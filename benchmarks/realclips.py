@@ -34,28 +34,31 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from kickcheck.config import load_config  # noqa: E402
 from kickcheck.errors import KickcheckError  # noqa: E402
 from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
+from kickcheck.pose import estimate_poses  # noqa: E402
+from kickcheck.report import flag_counts  # noqa: E402
+from kickcheck.video import FrameReader  # noqa: E402
 from kickcheck.types import PoseSequence, VideoInfo  # noqa: E402
 
 
 def run_clip(path: str, cache: str | None, cfg):
-    """(report, seconds of video) for one clip, using or filling the pose cache."""
-    npz = os.path.join(cache, os.path.basename(path) + ".npz") if cache else None
-    if npz and os.path.exists(npz):
-        d = np.load(npz, allow_pickle=False)
-        w, h = (int(x) for x in d["wh"])
-        pose = PoseSequence(d["xyzv"], d["world"], d["t_s"], w, h, d["back_sag"], d["shot_id"])
-        fps = float(d["fps"])
-        info = VideoInfo(path, fps, len(pose), w, h, float(pose.t_s[-1]) + 1 / fps, 0)
-        return analyze_pose(pose, info, cfg), info.duration_s
-    holder = {}
-
-    class Keep:
-        """Wraps the estimator to keep the PoseSequence for the cache."""
-
-    report = analyze_video(path, cfg)
-    if npz:
-        holder["report"] = report
-    return report, report.video.duration_s
+    """(report, seconds of video) for one clip; with ``cache``, reuse or store its pose landmarks."""
+    if not cache:
+        report = analyze_video(path, cfg)
+        return report, report.video.duration_s
+    npz = os.path.join(cache, os.path.basename(path) + ".npz")
+    if not os.path.exists(npz):
+        reader = FrameReader(path, max_side=cfg.video.max_side_px)
+        info = reader.info
+        pose = estimate_poses(reader, info.width, info.height)
+        os.makedirs(cache, exist_ok=True)
+        np.savez(npz, xyzv=pose.xyzv, world=pose.world, t_s=pose.t_s, back_sag=pose.back_sag,
+                 shot_id=pose.shot_id, wh=[info.width, info.height], fps=info.fps)
+    d = np.load(npz, allow_pickle=False)
+    w, h = (int(x) for x in d["wh"])
+    pose = PoseSequence(d["xyzv"], d["world"], d["t_s"], w, h, d["back_sag"], d["shot_id"])
+    fps = float(d["fps"])
+    info = VideoInfo(path, fps, len(pose), w, h, float(pose.t_s[-1]) + 1 / fps, 0)
+    return analyze_pose(pose, info, cfg), info.duration_s
 
 
 def flag_share(report, code: str) -> float:
@@ -99,9 +102,7 @@ def main(argv=None) -> int:
         tot["wall_s"] += sec
         n = report.rep_count if report else 0
         ex = report.exercise if report else None
-        flags = ",".join(f"{k}:{v}" for k, v in (
-            __import__("kickcheck.report", fromlist=["flag_counts"]).flag_counts(report).items()
-        )) if report else ""
+        flags = ",".join(f"{k}:{v}" for k, v in flag_counts(report).items()) if report else ""
         why = err or (ex.reason if ex else "")
         if lab is not None:
             tot["pos"] += 1
