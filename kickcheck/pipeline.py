@@ -96,7 +96,7 @@ def analyze_pose(
     if int(pose.shot_id.max(initial=0)) > 0:
         warnings.append(f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut")
     if not exercise.is_kickback:
-        return Report(info, exercise, (), (), tuple(warnings), kin)
+        return Report(info, exercise, (), (), tuple(warnings), kin, pose)
     variant = exercise.variant
     assert variant is not None
     right = working_leg(kin, cfg.side)
@@ -119,4 +119,4 @@ def analyze_pose(
     unscorable = [x.rep.index for x in results if not x.scorable]
     if unscorable:
         warnings.append(f"reps {unscorable} crossed a long gap in tracking and were not scored")
-    return Report(info, exercise, tuple(results), partial, tuple(warnings), kin)
+    return Report(info, exercise, tuple(results), partial, tuple(warnings), kin, pose)

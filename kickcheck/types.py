@@ -171,6 +171,7 @@ class Report:
     partial_reps: tuple[Rep, ...] = ()
     warnings: tuple[str, ...] = ()
     kinematics: Kinematics | None = None
+    pose: PoseSequence | None = None  #: the landmarks the report was computed from (for overlays)
     schema_version: str = "1.0"
 
     @property

@@ -214,6 +214,9 @@ class Scene:
         P = self.poser.fk(st)
         T = P.transforms(self.poser.rig.heads)
         V = skin(self.poser.rest, self.body, T).astype(np.float64)
+        drop = V[:, 2].min()  # nothing below the floor
+        V[:, 2] -= drop
+        P.p[:, 2] -= drop
         j = self.joints(P, V)
         lat = P.R[0] @ np.array([1.0, 0, 0])
         if self.flip:

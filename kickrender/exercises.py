@@ -72,7 +72,7 @@ class Quadruped(Movement):
     variant = "quadruped"
     subvariant = "quadruped"
     rest_hip = -90.0
-    rest_knee = 90.0
+    rest_knee = 94.0
     contacts_a = ("hand.L", "hand.R")
     contacts_b = ("knee.{o}",)
     anchor = ("knee.{o}",)
@@ -80,7 +80,7 @@ class Quadruped(Movement):
     def base(self) -> Stance:
         st = Stance(up=X.copy(), front=-Z, neck_flex=-12)
         for sd in SIDES:
-            st.legs[sd] = Leg(hip=self.hip(-90, side=sd), knee=90, ankle=70)
+            st.legs[sd] = Leg(hip=self.hip(-90, side=sd), knee=self.rest_knee, ankle=88)
             st.arms[sd] = Arm(shoulder=shoulder_q(88, side=sd), hand_world=HANDS_FLAT)
         return st
 
@@ -88,7 +88,7 @@ class Quadruped(Movement):
         st = self.base()
         st.lumbar_arch = lerp(0.0, rep.arch, s)
         st.legs[self.w] = Leg(hip=self.hip(lerp(self.rest_hip, rep.hip_ext, s)),
-                              knee=lerp(self.rest_knee, rep.knee, s), ankle=lerp(70, 10, s))
+                              knee=lerp(self.rest_knee, rep.knee, s), ankle=lerp(88, 10, s))
         return st
 
 
@@ -165,17 +165,17 @@ class FireHydrant(Quadruped):
 class GluteBridge(Movement):
     name = "glute_bridge"
     single_leg = False
-    contacts_a = ("back",)
+    contacts_a = ("back", "seat")
     contacts_b = ("foot.{o}",)
     anchor = ("foot.{o}",)
 
     def stance(self, s, rep):
-        st = Stance(up=X.copy(), front=Z.copy(), neck_flex=10)
+        st = Stance(up=X.copy(), front=Z.copy(), neck_flex=lerp(5, 30, s))
         st.pitch = lerp(0, -28, s)
         for sd in SIDES:
             st.legs[sd] = Leg(hip=self.hip(lerp(-75, -5, s), side=sd), knee=lerp(100, 90, s),
                               ankle=-5)
-            st.arms[sd] = Arm(shoulder=shoulder_q(8, abd=12, side=sd))
+            st.arms[sd] = Arm(shoulder=shoulder_q(3, abd=12, side=sd))
         if self.single_leg:
             st.legs[self.w] = Leg(hip=self.hip(lerp(-40, -5, s)), knee=3, ankle=10)
         return st

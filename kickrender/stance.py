@@ -86,6 +86,7 @@ class Poser:
                 lambda n, s=s: n.endswith("." + s) and n.startswith(("lowerarm", "wrist", "finger", "metacarpal")))
             self.contact[f"foot.{s}"] = group(
                 lambda n, s=s: n.endswith("." + s) and n.startswith(("foot", "toe")))
+        self.contact["seat"] = group(lambda n: n in ("root", "pelvis.L", "pelvis.R", "spine05"))
         self.contact["back"] = group(lambda n: n in ("spine01", "spine02", "clavicle.L",
                                                       "clavicle.R", "shoulder01.L", "shoulder01.R"))
 
