@@ -12,7 +12,8 @@ others swing the hip too. Every criterion here comes from the movement itself:
 - **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
   support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
   ``standing_min_trunk_pitch_deg`` above horizontal, on a straight, near-vertical support leg). A
-  body whose knees rise above the hips with the trunk flat is lying on its back (a bridge).
+  body whose knees rise above the hips with the trunk flat is lying down: on its back (a bridge)
+  when the face points up, face down (a superman) otherwise.
 - **plane of motion**: extension, not abduction: in a side view the thigh keeps its length in the
   image through the kick; a thigh that shortens is swinging out sideways (a fire hydrant). And on
   all fours both hands stay down: an arm reaching forward with the kick is a bird dog.
@@ -107,6 +108,7 @@ def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[s
         "support_knee_drop": _pct(knee_drop, 50),
         "support_ankle_drop": _pct(ankle_drop, 50),
         "hand_drop": _pct(hand_drop, 50),
+        "face_up": _pct(((xy[:, L.LEFT_EAR, 1] + xy[:, L.RIGHT_EAR, 1]) / 2 - xy[:, L.NOSE, 1]) / trunk_len, 50),
         "shoulder_width_ratio": _pct(
             np.hypot(*(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER]).T) / trunk_len, 50
         ),
@@ -137,7 +139,9 @@ def posture(f: dict[str, float], p: GateParams) -> tuple[str | None, str]:
     pitch = f["trunk_pitch_deg"]
     flat = abs(pitch) <= p.quadruped_max_trunk_pitch_deg
     if flat and f["support_knee_drop"] < 0.0:
-        return None, "the body is lying on its back (knees above the hips), not on all fours"
+        if f["face_up"] > 0.05:
+            return None, "the body is lying on its back (knees above the hips), not on all fours"
+        return None, "the body is lying face down (knees level with the hips), not on all fours"
     kneeling = (
         flat
         and f["hand_drop"] > 0.3

@@ -300,11 +300,13 @@ def _background(scene: Scene, cam: Camera, floor_extent) -> np.ndarray:
     if spec.background == "cluttered":
         import cv2
 
+        wall_img = img.copy()
         for _ in range(int(rng.integers(6, 14))):
             w, h = rng.integers(W // 16, W // 4), rng.integers(H // 12, H // 2)
             x, y = rng.integers(-w // 2, W), rng.integers(-h // 2, H)
             c = tuple(float(q) for q in rng.uniform(0.1, 0.95, 3))
-            cv2.rectangle(img, (int(x), int(y)), (int(x + w), int(y + h)), c, -1)
+            cv2.rectangle(wall_img, (int(x), int(y)), (int(x + w), int(y + h)), c, -1)
+        img[~on_floor] = wall_img[~on_floor]
     return np.clip(img, 0, 1)
 
 
@@ -339,6 +341,9 @@ def _banner(img: np.ndarray, text: str, y_frac: float) -> None:
     y0 = int(np.clip(y - h // 2, 0, H - h))
     img[y0:y0 + h] = img[y0:y0 + h] * 0.35
     scale = h / 40
+    tw = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, int(2 * scale)))[0][0]
+    if tw > 0.92 * W:
+        scale *= 0.92 * W / tw
     cv2.putText(img, text, (int(0.04 * W), y0 + int(0.72 * h)), cv2.FONT_HERSHEY_SIMPLEX, scale,
                 (1.0, 1.0, 1.0), max(1, int(2 * scale)), cv2.LINE_AA)
 
@@ -390,15 +395,16 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
     sw, sh = (H, W) if spec.rotate90 else (W, H)
     import av
 
-    container = av.open(str(tmp), "w", format="mp4")
+    container = av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"})
     stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
     stream.width, stream.height = sw, sh
     stream.pix_fmt = "yuv420p"
     stream.time_base = Fraction(1, 90000)
     stream.codec_context.time_base = Fraction(1, 90000)
-    stream.options = {"crf": str(spec.crf), "preset": "medium", "g": str(int(2 * fps))}
+    stream.options = {"crf": str(spec.crf), "preset": "fast", "g": str(int(2 * fps))}
     if spec.rotate90:
-        stream.set_display_rotation(90)
+        # stored sideways: players rotate the stored frame by 90 degrees clockwise
+        stream.set_display_rotation(-90)
 
     frames_truth = []
     nrng = np.random.default_rng(spec.seed + 2)
@@ -452,15 +458,34 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
     container.close()
     os.replace(tmp, out_path)
     size = out_path.stat().st_size
+    decodable = None
     if spec.truncate > 0:
         os.truncate(out_path, int(size * (1 - spec.truncate)))
+        decodable = _count_decodable(out_path)
 
     truth = _truth_doc(spec, scene, cam, ts, frames_truth)
+    truth["file_bytes_written"] = size
+    if decodable is not None:
+        truth["truncated"] = True
+        truth["frames_decodable"] = decodable
     tp = out_path.with_name(out_path.stem + ".truth.json")
     ttmp = tp.with_name(tp.name + ".part")
     ttmp.write_text(json.dumps(truth, separators=(",", ":")))
     os.replace(ttmp, tp)
     return truth
+
+
+def _count_decodable(path) -> int:
+    import av
+
+    n = 0
+    try:
+        with av.open(str(path)) as c:
+            for _ in c.decode(video=0):
+                n += 1
+    except Exception:  # noqa: BLE001 - a truncated file ends in a decoding error
+        pass
+    return n
 
 
 def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
