@@ -74,6 +74,8 @@ def _quiet_stderr_fd():
 @click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
 @click.option("--csv", "csv_path", metavar="PATH", help="Write one CSV row per rep to PATH.")
 @click.option("--frames-csv", metavar="PATH", help="Write every angle of every frame to PATH (CSV).")
+@click.option("--overlay", "overlay_path", metavar="PATH",
+              help="Write the video with skeleton, angles, reps and flags drawn on it (H.264 MP4).")
 @click.option("--config", "config_path", metavar="FILE", help="TOML config overriding the defaults.")
 @click.option("--variant", type=click.Choice(["quadruped", "standing"]), help="Force the variant.")
 @click.option("--side", type=click.Choice(["left", "right"]), help="Force the working side (the person's own).")
@@ -83,7 +85,8 @@ def _quiet_stderr_fd():
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
               help="Print the versions of kickcheck, mediapipe, opencv, numpy and av, and exit.")
 def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: str | None,
-         config_path: str | None, variant: str | None, side: str | None, quiet: bool) -> None:
+         config_path: str | None, variant: str | None, side: str | None, quiet: bool,
+         overlay_path: str | None = None) -> None:
     """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
 
     Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
@@ -98,7 +101,7 @@ def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: st
     try:
         cfg = load_config(config_path, variant=variant, side=side)
         info = probe(video)
-        for out in (json_path, csv_path, frames_csv):
+        for out in (json_path, csv_path, frames_csv, overlay_path):
             if out and out != "-":
                 folder = os.path.dirname(os.path.abspath(out))
                 if not os.path.isdir(folder):
@@ -126,6 +129,22 @@ def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: st
             atomic_write_text(csv_path, reps_csv(report))
         if frames_csv:
             atomic_write_text(frames_csv, make_frames_csv(report))
+        # --- overlay video (kickcheck.overlay) ---
+        if overlay_path:
+            from kickcheck.overlay import write_overlay
+
+            obar = None
+            if not quiet and sys.stderr.isatty():
+                obar = click.progressbar(length=report.video.frame_count or None, label="overlay",
+                                         file=sys.stderr)
+                obar.__enter__()
+            try:
+                write_overlay(video, report, overlay_path,
+                              progress=(lambda n: obar.update(n)) if obar else None)
+            finally:
+                if obar is not None:
+                    obar.__exit__(None, None, None)
+        # --- end overlay ---
         if not report.exercise.is_kickback:
             raise NotAKickbackError(report.exercise.reason)
         if report.rep_count == 0:

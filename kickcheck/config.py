@@ -51,7 +51,7 @@ class RepConfig:
 
 @dataclass(frozen=True)
 class VariantRules:
-    hip_extension_limit_deg: float = 15.0
+    hip_extension_limit_deg: float = 20.0
     lumbar_arch_warning_deg: float = 6.0
     lumbar_arch_fault_deg: float = 10.0
     knee_open_warning_deg: float = 25.0

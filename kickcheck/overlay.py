@@ -62,7 +62,8 @@ _BODY_BGR = (235, 235, 235)  # the near side and the centre line
 _DIM_BGR = (150, 150, 150)  # the other side
 _NEUTRAL_BGR = (210, 210, 210)  # skeleton when the clip is not a kickback
 _TEXT_BGR = (255, 255, 255)
-_PANEL_BGR = (25, 25, 25)
+_PANEL_GREY = 25  #: panel background (a grey, so blending it is one scalar)
+_PANEL_BGR = (_PANEL_GREY,) * 3
 _PANEL_ALPHA = 0.62  #: opacity of the header and sparkline backgrounds
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _DEG = "\N{DEGREE SIGN}"
@@ -320,13 +321,19 @@ def _wrap(text: str, scale: float, thick: int, max_w: int, max_lines: int) -> li
 def _darken(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
     roi = img[y0:y1, x0:x1]
     if roi.size:
-        bg = np.empty_like(roi)
-        bg[:] = _PANEL_BGR
-        cv2.addWeighted(roi, 1.0 - _PANEL_ALPHA, bg, _PANEL_ALPHA, 0.0, dst=roi)
+        gamma = _PANEL_GREY * _PANEL_ALPHA
+        cv2.addWeighted(roi, 1.0 - _PANEL_ALPHA, roi, 0.0, gamma, dst=roi)
 
 
 def _flag_words(f: Finding) -> str:
     words = _FLAG_WORDS.get(f.rule_id, f.rule_id.replace("_", " "))
+    if f.rule_id == "knee_straightened" and math.isfinite(f.value):
+        # Two forms (rules._knee): degrees opened toward straight (at or above the threshold), or
+        # a standing knee locked straight (its flexion, below the threshold).
+        if f.value >= f.threshold:
+            words = "knee opened {value:.0f}" + _DEG + " toward straight"
+        else:
+            words = "knee locked straight"
     try:
         words = words.format(value=f.value)
     except (ValueError, KeyError):
@@ -520,7 +527,7 @@ def _spark_box(w: int, h: int, st: _Style) -> tuple[int, int, int, int]:
 def _spark_panel(
     d: OverlayData, w: int, h: int, st: _Style
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
-    """The sparkline panel for one image size: (premultiplied colour, 1 - alpha, box)."""
+    """The sparkline panel for one image size: (its pixels, mask of the drawn ones, box)."""
     key = (w, h)
     if key in d._panels:
         return d._panels[key]
@@ -531,16 +538,6 @@ def _spark_panel(
     drawn = np.zeros((ph, pw), np.uint8)
     label = "hip extension"
     lab_h = _text_h(st.small_font, st.thick)
-    _text(
-        panel,
-        (st.pad, st.pad + lab_h),
-        label,
-        st.small_font,
-        (200, 200, 200),
-        st.thick,
-        outline=False,
-    )
-    cv2.putText(drawn, label, (st.pad, st.pad + lab_h), _FONT, st.small_font, 255, st.thick + 2)
     xs, ys = _spark_xy(d, pw, ph, st)
     finite = np.isfinite(ys)
     runs = np.split(np.flatnonzero(finite), np.flatnonzero(np.diff(np.flatnonzero(finite)) > 1) + 1)
@@ -564,8 +561,11 @@ def _spark_panel(
             ty = max(lab_h + 2, c[1] - r - 3)
             _text(panel, (c[0] - nw // 2, ty), num, st.small_font, col, st.thick, outline=False)
             cv2.putText(drawn, num, (c[0] - nw // 2, ty), _FONT, st.small_font, 255, st.thick + 2)
-    alpha = np.where(drawn > 0, 1.0, _PANEL_ALPHA).astype(np.float32)[:, :, None]
-    out = (panel.astype(np.float32) * alpha, 1.0 - alpha, (x0, y0, x1, y1))
+    # The label last, outlined, so the curve never hides it.
+    _text(panel, (st.pad, st.pad + lab_h), label, st.small_font, (200, 200, 200), st.thick)
+    lab_w = _text_w(label, st.small_font, st.thick)
+    cv2.rectangle(drawn, (st.pad - 2, 0), (st.pad + lab_w + 4, st.pad + lab_h + 4), 255, -1)
+    out = (panel, drawn > 0, (x0, y0, x1, y1))
     d._panels[key] = out
     return out
 
@@ -594,9 +594,9 @@ def _sparkline(img: np.ndarray, i: int, d: OverlayData, st: _Style) -> int:
     h, w = img.shape[:2]
     if d.n_frames < 2 or h < 120:
         return h
-    pa, one_minus, (x0, y0, x1, y1) = _spark_panel(d, w, h, st)
-    roi = img[y0:y1, x0:x1]
-    roi[:] = (roi.astype(np.float32) * one_minus + pa).astype(np.uint8)
+    panel, drawn, (x0, y0, x1, y1) = _spark_panel(d, w, h, st)
+    _darken(img, x0, y0, x1, y1)
+    np.copyto(img[y0:y1, x0:x1], panel, where=drawn[:, :, None])
     xs, ys = _spark_xy(d, x1 - x0, y1 - y0, st)
     cx = int(round(xs[i])) + x0
     cv2.line(img, (cx, y0 + st.pad), (cx, y1 - 2), _TEXT_BGR, max(1, round(st.s)), cv2.LINE_AA)

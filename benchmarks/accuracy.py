@@ -1,0 +1,245 @@
+"""Accuracy benchmark: render a grid of clips with exact ground truth and run the real pipeline.
+
+    python benchmarks/accuracy.py [--quick] [--out DIR] [--keep]
+
+The grid crosses kickback variant, working side and facing (two of the four combinations per
+variant and yaw, cycling through all four), camera yaw (side view and 30 degrees
+toward the front or back), faults (an arched back on one rep, a straightening knee on another,
+clean reps), body shape and background, sensor noise, and the look-alike exercises. For every clip
+the real pipeline (video decoding, MediaPipe, kinematics, gate, reps, rules) runs on the rendered
+H.264 file, and the report is compared with the renderer's truth. Printed per condition and overall:
+
+- hip and knee angle MAE (deg) over the frames where a person was found, and the lumbar arch MAE
+  at the rep tops (landmark measure against the true lumbar arch);
+- rep count exact and within one; working side and variant right; look-alikes with no reps;
+- precision and recall of each fault flag, per rep (reps matched by their top time);
+- MediaPipe's detection rate and the median joint error (px) of the near-side shoulder, hip, knee
+  and ankle against the truth projection, so the renderer's faithfulness is on record;
+- the silhouette measure's change on reps with and without an arched back.
+
+``--quick`` runs a small subset (a few minutes); the full grid (33 clips) takes about 15 minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+from kickcheck.config import load_config  # noqa: E402
+from kickcheck.kinematics import per_leg, working_leg  # noqa: E402
+from kickcheck.landmarks import Landmark  # noqa: E402
+from kickcheck.pipeline import analyze_video  # noqa: E402
+from kickrender import ClipSpec, render_clip  # noqa: E402
+
+FAULTS = ("lumbar_hyperextension", "knee_straightened")
+LOOKALIKE_NAMES = (
+    "bird_dog", "fire_hydrant", "glute_bridge", "single_leg_bridge", "squat",
+    "single_leg_deadlift", "standing_hamstring_curl", "donkey_calf_raise", "triceps_kickback",
+)
+
+
+def grid(quick: bool) -> list[tuple[str, ClipSpec]]:
+    """(condition label, spec) pairs."""
+    shapes = ("average", "female", "male")
+    backgrounds = ("plain", "textured", "cluttered")
+    out: list[tuple[str, ClipSpec]] = []
+    k = 0
+    variants = ("quadruped", "forearms", "quadruped_straight", "standing")
+    yaws = (0.0, 30.0, -30.0)
+    combos = (("left", "left"), ("right", "left"), ("left", "right"), ("right", "right"))
+    for variant in variants:
+        for yaw in yaws:
+            for _ in range(2):
+                side, facing = combos[k % 4]
+                k += 1
+                if not quick or yaw == 0.0:
+                    straight = variant in ("quadruped_straight", "standing")
+                    spec = ClipSpec(
+                        exercise="kickback", variant=variant, side=side, facing=facing, reps=4,
+                        arch_reps=(2,) if k % 3 != 0 else (),
+                        straight_knee_reps=(3,) if (k % 2 == 0 and not straight) else (),
+                        yaw=yaw, shape=shapes[k % 3], background=backgrounds[(k // 3) % 3],
+                        noise=(1.0, 3.0)[k % 2], seed=k, width=640, height=360,
+                    )
+                    out.append((f"{variant} yaw{yaw:+.0f}", spec))
+    from kickrender.exercises import LOOKALIKES
+
+    for n_la, name in enumerate(LOOKALIKES):
+        for facing in (("left", "right")[n_la % 2],):
+            k += 1
+            out.append((f"look-alike {name}", ClipSpec(
+                exercise=name, side="right", facing=facing, reps=4, seed=k,
+                shape=shapes[k % 3], background=backgrounds[k % 3])))
+    return out
+
+
+def _near_side(truth: dict) -> str:
+    return truth["facing"]  # facing right shows the right side
+
+
+def evaluate(spec: ClipSpec, path: str, cfg) -> dict:
+    truth = render_clip(spec, path)
+    t0 = time.perf_counter()
+    report = analyze_video(path, cfg)
+    secs = time.perf_counter() - t0
+    frames = truth["frames"]
+    n = min(len(frames), len(report.pose))
+    pose = report.pose
+    det = pose.detected[:n]
+    res: dict = {"is_kickback_truth": truth["is_kickback"], "secs": secs,
+                 "video_s": truth["duration_s"], "detect_rate": float(det.mean())}
+    # Joint error (near side) in pixels.
+    near = _near_side(truth)
+    errs = []
+    for j in ("shoulder", "hip", "knee", "ankle"):
+        lm = Landmark[f"{near.upper()}_{j.upper()}"]
+        tru = np.array([frames[i]["joints_2d"][f"{near}_{j}"] for i in range(n)], float)
+        est = pose.xyzv[:n, lm, :2]
+        e = np.hypot(*(est - tru).T)
+        errs.append(e[np.isfinite(e)])
+    res["joint_err_px"] = float(np.median(np.concatenate(errs))) if errs else float("nan")
+    res["reps_found"] = report.rep_count
+    res["exercise"] = dataclasses.asdict(report.exercise) | {"evidence": None}
+    if not truth["is_kickback"]:
+        return res
+    kin = report.kinematics
+    right = working_leg(kin, truth["working_side"])
+    hip = per_leg(kin, "hip_ext", right)[:n]
+    knee = per_leg(kin, "knee_flex", right)[:n]
+    th = np.array([f["hip_extension_deg"] for f in frames[:n]])
+    tk = np.array([f["knee_flexion_deg"] for f in frames[:n]])
+    ok = np.isfinite(hip) & np.isfinite(th)
+    res["hip_mae"] = float(np.mean(np.abs(hip[ok] - th[ok]))) if ok.any() else float("nan")
+    ok = np.isfinite(knee) & np.isfinite(tk)
+    res["knee_mae"] = float(np.mean(np.abs(knee[ok] - tk[ok]))) if ok.any() else float("nan")
+    true_reps = [r for r in truth["reps"] if not r["partial"]]
+    res["reps_truth"] = len(true_reps)
+    res["side_ok"] = report.exercise.working_side == truth["working_side"]
+    res["variant_ok"] = report.exercise.variant == truth["variant"]
+    # Per-rep fault matching by top time.
+    flags = {f: {"tp": 0, "fp": 0, "fn": 0} for f in FAULTS}
+    arch_err, sag_arch, sag_clean = [], [], []
+    for tr in true_reps:
+        match = min(report.reps, key=lambda r: abs(r.rep.top_s - tr["top_s"]), default=None)
+        if match is None or abs(match.rep.top_s - tr["top_s"]) > 0.6:
+            for f in tr["faults"]:
+                flags[f]["fn"] += 1
+            continue
+        got = {f.rule_id for f in match.findings if f.severity in ("warning", "fault")}
+        for f in FAULTS:
+            want = f in tr["faults"]
+            if want and f in got:
+                flags[f]["tp"] += 1
+            elif want:
+                flags[f]["fn"] += 1
+            elif f in got:
+                flags[f]["fp"] += 1
+        arch_true = tr["target"]["lumbar_arch_deg"]
+        if np.isfinite(match.lumbar_arch_deg):
+            arch_err.append(abs(match.lumbar_arch_deg - arch_true))
+        (sag_arch if "lumbar_hyperextension" in tr["faults"] else sag_clean).append(match.back_sag_change)
+    res["flags"] = flags
+    res["arch_mae"] = float(np.mean(arch_err)) if arch_err else float("nan")
+    res["sag_arch"], res["sag_clean"] = sag_arch, sag_clean
+    return res
+
+
+def summarise(label: str, rows: list[dict]) -> str:
+    kb = [r for r in rows if r["is_kickback_truth"]]
+    la = [r for r in rows if not r["is_kickback_truth"]]
+
+    def mean(key, rs):
+        v = [r[key] for r in rs if key in r and np.isfinite(r[key])]
+        return f"{np.mean(v):5.1f}" if v else "    -"
+
+    parts = [f"{label:34s} n={len(rows):3d}", f"det {np.mean([r['detect_rate'] for r in rows]):.3f}",
+             f"joint {np.median([r['joint_err_px'] for r in rows]):4.1f}px"]
+    if kb:
+        exact = sum(r["reps_found"] == r["reps_truth"] for r in kb)
+        obo = sum(abs(r["reps_found"] - r["reps_truth"]) <= 1 for r in kb)
+        parts += [f"hip {mean('hip_mae', kb)}", f"knee {mean('knee_mae', kb)}", f"arch {mean('arch_mae', kb)}",
+                  f"reps {exact}/{len(kb)} obo {obo}/{len(kb)}",
+                  f"side {sum(r['side_ok'] for r in kb)}/{len(kb)}",
+                  f"variant {sum(r['variant_ok'] for r in kb)}/{len(kb)}"]
+        for f in FAULTS:
+            c = {k: sum(r["flags"][f][k] for r in kb) for k in ("tp", "fp", "fn")}
+            prec = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
+            rec = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
+            short = "arch" if f.startswith("lumbar") else "knee"
+            parts.append(f"{short} P {prec:.2f} R {rec:.2f}")
+    if la:
+        parts.append(f"look-alikes no reps {sum(r['reps_found'] == 0 for r in la)}/{len(la)}")
+    return "  ".join(parts)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a small subset")
+    ap.add_argument("--out", help="keep the rendered clips and a results JSON here")
+    ap.add_argument("--only", help="only conditions whose label contains this")
+    args = ap.parse_args(argv)
+    cfg = load_config()
+    items = grid(args.quick)
+    if args.only:
+        items = [(c, s) for c, s in items if args.only in c]
+    out = args.out or tempfile.mkdtemp(prefix="kickcheck-accuracy-")
+    os.makedirs(out, exist_ok=True)
+    by_cond: dict[str, list[dict]] = defaultdict(list)
+    all_rows = []
+    t_start = time.perf_counter()
+    for i, (cond, spec) in enumerate(items):
+        path = os.path.join(out, f"clip{i:03d}.mp4")
+        try:
+            r = evaluate(spec, path, cfg)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
+            print(f"[{i + 1}/{len(items)}] {cond}: ERROR {type(exc).__name__}: {exc}", flush=True)
+            continue
+        r["condition"] = cond
+        by_cond[cond].append(r)
+        all_rows.append(r)
+        got = r["reps_found"]
+        want = r.get("reps_truth", 0)
+        print(f"[{i + 1}/{len(items)}] {cond:34s} reps {got}/{want} "
+              f"{'' if r['is_kickback_truth'] else r['exercise']['reason'][:70]}", flush=True)
+        if not args.out:
+            os.remove(path)
+    print()
+    for cond in by_cond:
+        print(summarise(cond, by_cond[cond]))
+    side0 = [r for r in all_rows if "yaw+0" in r["condition"]]
+    yaw30 = [r for r in all_rows if "yaw+30" in r["condition"] or "yaw-30" in r["condition"]]
+    print()
+    if side0:
+        print(summarise("ALL side view (yaw 0)", side0))
+    if yaw30:
+        print(summarise("ALL yaw 30 (front and back)", yaw30))
+    print(summarise("ALL", all_rows))
+    sa = [x for r in all_rows for x in r.get("sag_arch", []) if np.isfinite(x)]
+    sc = [x for r in all_rows for x in r.get("sag_clean", []) if np.isfinite(x)]
+    if sa and sc:
+        print(f"silhouette back-sag change at the top: arched reps median {np.median(sa):.3f} "
+              f"(10th pct {np.percentile(sa, 10):.3f}), clean reps median {np.median(sc):.3f} "
+              f"(90th pct {np.percentile(sc, 90):.3f})")
+    secs = sum(r["secs"] for r in all_rows)
+    vid = sum(r["video_s"] for r in all_rows)
+    print(f"pipeline speed {vid / secs:.2f}x real time over {vid:.0f} s of video; "
+          f"benchmark wall time {time.perf_counter() - t_start:.0f} s")
+    if args.out:
+        with open(os.path.join(out, "results.json"), "w") as fh:
+            json.dump(all_rows, fh, indent=1, default=float)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
