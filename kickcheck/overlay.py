@@ -346,8 +346,8 @@ def _flag_words(f: Finding) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def _header(img: np.ndarray, i: int, d: OverlayData, st: _Style) -> int:
-    """Draw the header bar; returns its height in pixels."""
+def _header(img: np.ndarray, i: int, d: OverlayData, st: _Style, draw: bool = True) -> int:
+    """Draw the header bar (only measure it if not ``draw``); returns its height in pixels."""
     h, w = img.shape[:2]
     p = st.pad
     line_h = _text_h(st.font, st.thick) + p + p // 2
@@ -392,6 +392,8 @@ def _header(img: np.ndarray, i: int, d: OverlayData, st: _Style) -> int:
         else:
             laid.append((segs, st.font if width <= w - 2 * p else st.font * (w - 2 * p) / width))
     bar_h = min(h, len(laid) * line_h + p // 2 + stripe_h)
+    if not draw:
+        return bar_h
     _darken(img, 0, 0, w, bar_h)
     if stripe is not None:
         cv2.rectangle(img, (0, bar_h - stripe_h), (w - 1, bar_h - 1), stripe, -1)
@@ -625,14 +627,16 @@ def draw_frame(image_bgr: np.ndarray, frame_index: int, report: Report) -> np.nd
     img = image_bgr.copy()
     h, w = img.shape[:2]
     st = _Style.for_size(w, h)
-    top = _header(img, frame_index, d, st)
     if not (0 <= frame_index < d.n_frames) or not d.detected[frame_index]:
+        _header(img, frame_index, d, st)
         return img
+    top = _header(img, frame_index, d, st, draw=False)
     sx, sy = w / d.size_wh[0], h / d.size_wh[1]
     xy = d.xy[frame_index] * np.array([sx, sy], np.float32)
     bottom = _sparkline(img, frame_index, d, st) if d.is_kickback else h
     _skeleton(img, xy, bool(d.right[frame_index]), d.is_kickback, st)
     _angles(img, frame_index, d, xy, st, top, bottom)
+    _header(img, frame_index, d, st)  # last: a raised foot never hides the flags
     return img
 
 
