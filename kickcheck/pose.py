@@ -7,7 +7,9 @@ lite/heavy models would be downloaded at run time (kickcheck never downloads any
 records, per frame, the silhouette back-sag measure (``silhouette.py``) and a shot id that changes
 at scene cuts (a large change of the whole image between consecutive frames), so that later stages
 never join a rep across an edit. At a cut the tracker is restarted, so it re-detects the person in
-the new shot instead of dragging the old pose along.
+the new shot instead of dragging the old pose along. A jump of the body's centre by more than a
+fifth of the image diagonal between two frames (the tracker moving to another person, or a
+dissolve between two people) also starts a new shot.
 """
 
 from __future__ import annotations
@@ -165,6 +167,21 @@ def _frame_back_sag(xyzv: np.ndarray, mask: np.ndarray | None) -> float:
     return back_sag(mask, sh, hp, front.mean(axis=0))
 
 
+#: Between two consecutive frames the mid-hip cannot move more than this fraction of the image
+#: diagonal; a larger jump means the tracker has moved to another person.
+MAX_JUMP_FRACTION = 0.2
+
+
+def _body_centre(xyzv: np.ndarray) -> np.ndarray:
+    return (xyzv[Landmark.LEFT_HIP, :2] + xyzv[Landmark.RIGHT_HIP, :2]) / 2
+
+
+def _jumped(prev: np.ndarray | None, cur: np.ndarray, width: int, height: int) -> bool:
+    if prev is None or not np.isfinite(cur).all():
+        return False
+    return bool(np.hypot(*(cur - prev)) > MAX_JUMP_FRACTION * np.hypot(width, height))
+
+
 def estimate_poses(
     frames: Iterable[Frame],
     width: int,
@@ -180,10 +197,12 @@ def estimate_poses(
     rows, worlds, times, sags, shots = [], [], [], [], []
     shot = 0
     shots_detector = ShotDetector()
+    prev_centre: np.ndarray | None = None
     try:
         for fr in frames:
             if shots_detector.update(_thumb(fr.image_bgr)):
                 shot += 1
+                prev_centre = None
                 est.reset()
             xyzv, world, mask = est(fr.image_bgr)
             fh, fw = fr.image_bgr.shape[:2]
@@ -192,6 +211,11 @@ def estimate_poses(
                 xyzv[:, 0] *= width / fw
                 xyzv[:, 1] *= height / fh
                 xyzv[:, 2] *= width / fw
+            centre = _body_centre(xyzv)
+            if _jumped(prev_centre, centre, width, height):
+                shot += 1  # the tracker switched to someone else (a second person, a dissolve)
+            if np.isfinite(centre).all():
+                prev_centre = centre
             rows.append(xyzv)
             worlds.append(world)
             times.append(fr.t_s)

@@ -75,3 +75,30 @@ def test_shot_detector_splits_at_cuts_only():
         base = a if i < 30 else b
         cuts.append(det.update(base + rng.normal(0, 1.0, base.shape).astype(np.float32)))
     assert cuts.index(True) == 30 and sum(cuts) == 1
+
+
+class _FakeEstimator:
+    """Returns a person whose hips sit at a scripted position per call."""
+
+    def __init__(self, hips):
+        self.hips = list(hips)
+        self.resets = 0
+
+    def reset(self):
+        self.resets += 1
+
+    def __call__(self, image_bgr):
+        x, y = self.hips.pop(0)
+        xyzv = np.full((33, 4), np.nan, np.float32)
+        xyzv[:, :2] = (x, y)
+        xyzv[:, 2:] = (0.0, 1.0)
+        return xyzv, np.zeros((33, 3), np.float32), None
+
+
+def test_a_jump_to_another_person_starts_a_new_shot():
+    from kickcheck.types import Frame
+
+    hips = [(100 + i, 200) for i in range(10)] + [(500 + i, 200) for i in range(10)]
+    frames = [Frame(i, i / 30, np.full((360, 640, 3), 80, np.uint8)) for i in range(20)]
+    seq = pose_mod.estimate_poses(frames, 640, 360, estimator=_FakeEstimator(hips))
+    assert list(seq.shot_id) == [0] * 10 + [1] * 10
