@@ -54,6 +54,7 @@ class VariantRules:
     hip_extension_limit_deg: float = 20.0
     lumbar_arch_warning_deg: float = 6.0
     lumbar_arch_fault_deg: float = 10.0
+    lumbar_confirm_sag: float = 0.03
     knee_open_warning_deg: float = 25.0
     knee_open_fault_deg: float = 35.0
     knee_open_max_top_deg: float = 60.0

@@ -39,8 +39,12 @@ def _severity(value: float, warn: float, fault: float) -> str | None:
 
 
 def _lumbar(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+    """The landmark measure decides and grades; the silhouette measure, where it could be taken,
+    must agree (its back sag rose by at least ``lumbar_confirm_sag`` trunk lengths)."""
     sev = _severity(r.lumbar_arch_deg, c.lumbar_arch_warning_deg, c.lumbar_arch_fault_deg)
     if sev is None:
+        return None
+    if math.isfinite(r.back_sag_change) and r.back_sag_change < c.lumbar_confirm_sag:
         return None
     return Finding(
         "lumbar_hyperextension", r.rep.index, sev, round(r.lumbar_arch_deg, 1),
