@@ -116,7 +116,8 @@ def _setup(body: Body) -> None:
     head_i = [body.index[n] for n in ("head", "neck03", "eye.L", "eye.R")]
     headv = np.isin(dom, head_i)
     eye = h[body.index["eye.L"]]
-    hair = headv & ((v[:, 2] > eye[2] + 0.045) | ((v[:, 1] > eye[1] + 0.12) & (v[:, 2] > eye[2] - 0.06)))
+    behind = (v[:, 1] > eye[1] + 0.12) & (v[:, 2] > eye[2] - 0.06)
+    hair = headv & ((v[:, 2] > eye[2] + 0.045) | behind)
     reg[hair] = REGION_HAIR
     body.region = reg
 

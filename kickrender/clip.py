@@ -168,7 +168,8 @@ class Scene:
                                      else rng.integers(len(SKIN_TONES))])
         top = np.array(CLOTH[spec.top_colour if spec.top_colour is not None
                              else rng.integers(len(CLOTH))])
-        shorts_i = spec.shorts_colour if spec.shorts_colour is not None else rng.integers(len(CLOTH))
+        shorts_i = (spec.shorts_colour if spec.shorts_colour is not None
+                    else rng.integers(len(CLOTH)))
         shorts = np.array(CLOTH[shorts_i])
         hair = np.array(HAIR[rng.integers(len(HAIR))])
         feet = skin_c if rng.random() < 0.6 else np.array(CLOTH[rng.integers(len(CLOTH))])
@@ -244,7 +245,8 @@ def _camera_for(scene: Scene, samples: list[np.ndarray], foot_pts=None) -> Camer
         c = (lo + hi) / 2
         # re-centre
         depth = dist
-        target = target + cam.R[0] * (c[0] - cam.cx) * depth / cam.f + cam.R[1] * (c[1] - cam.cy) * depth / cam.f
+        k = depth / cam.f
+        target = target + cam.R[0] * (c[0] - cam.cx) * k + cam.R[1] * (c[1] - cam.cy) * k
         if spec.distance is None:
             scale = max((hi[0] - lo[0]) / (spec.fill * W), (hi[1] - lo[1]) / (spec.fill * H))
             dist = dist * scale
@@ -296,7 +298,8 @@ def _background(scene: Scene, cam: Camera, floor_extent) -> np.ndarray:
     mat = (fx > x0 - 0.25) & (fx < x1 + 0.25) & (np.abs(fy) < 0.33)
     matc = np.array(CLOTH[rng.integers(len(CLOTH))]) * 0.9
     fl[mat] = matc
-    img[on_floor] = fl[on_floor] * (0.8 + 0.2 * np.clip(1.5 / (tt[on_floor] + 1e-6), 0, 1))[..., None]
+    fade = 0.8 + 0.2 * np.clip(1.5 / (tt[on_floor] + 1e-6), 0, 1)
+    img[on_floor] = fl[on_floor] * fade[..., None]
     if spec.background == "cluttered":
         import cv2
 
@@ -321,13 +324,36 @@ def _shade(scene: Scene, V: np.ndarray, cam: Camera) -> np.ndarray:
     return (scene.albedo * sh[:, None].astype(np.float32)).astype(np.float32)
 
 
+def _shadow(cam: Camera, V: np.ndarray, strength: float = 0.45) -> np.ndarray:
+    """Soft contact shadow: darkening factor (H, W) from body points near the floor."""
+    import cv2
+
+    W, H = cam.width, cam.height
+    P = V[::7]
+    w = np.exp(-np.clip(P[:, 2], 0, None) / 0.12)
+    F = P.copy()
+    F[:, 2] = 0.0
+    uv, z = cam.project(F)
+    s = 4
+    gw, gh = W // s + 1, H // s + 1
+    gx = np.clip((uv[:, 0] / s).astype(int), 0, gw - 1)
+    gy = np.clip((uv[:, 1] / s).astype(int), 0, gh - 1)
+    ok = (z > 0) & (uv[:, 0] >= 0) & (uv[:, 0] < W) & (uv[:, 1] >= 0) & (uv[:, 1] < H)
+    acc = np.bincount(gy[ok] * gw + gx[ok], weights=w[ok], minlength=gw * gh).reshape(gh, gw)
+    acc = cv2.GaussianBlur(acc.astype(np.float32), (0, 0), 2.0)
+    acc = np.clip(acc / 3.0, 0, 1)
+    big = cv2.resize(acc, (gw * s, gh * s))[:H, :W]
+    return 1.0 - strength * big
+
+
 def render_frame(scene: Scene, cam: Camera, bg: np.ndarray, Vs: list[np.ndarray]) -> np.ndarray:
     acc = None
     for V in Vs:
         col = _shade(scene, V, cam)
         uv, z = cam.project(V)
         img, mask, _ = rasterize(uv, z, col, scene.body.faces, cam.width, cam.height)
-        out = np.where(mask[..., None], img, bg)
+        shade = _shadow(cam, V)[..., None]
+        out = np.where(mask[..., None], img, bg * shade)
         acc = out if acc is None else acc + out
     return acc / len(Vs)
 
@@ -408,8 +434,12 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
 
     frames_truth = []
     nrng = np.random.default_rng(spec.seed + 2)
+    noise_bank = None
+    if spec.noise > 0:
+        noise_bank = nrng.standard_normal((3, H + 16, W + 16, 3), dtype=np.float32)
+        noise_bank *= spec.noise / 255
     last_pts = -1
-    for i, (t, pose) in enumerate(zip(ts, poses)):
+    for i, (t, pose) in enumerate(zip(ts, poses, strict=True)):
         s, shape, st, V, j, lat = pose
         img = render_frame(scene, cam, bg, sub[i])
         img = cv2.GaussianBlur(img, (0, 0), 0.55)
@@ -424,8 +454,9 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
         if spec.fade_out_s > 0:
             gain = min(gain, max(0.0, (ts[-1] - t) / spec.fade_out_s))
         img = img * gain
-        if spec.noise > 0 and gain > 0:
-            img = img + nrng.normal(0, spec.noise / 255, img.shape).astype(np.float32)
+        if noise_bank is not None and gain > 0:
+            k, oy, ox = nrng.integers(3), nrng.integers(16), nrng.integers(16)
+            img = img + noise_bank[k, oy:oy + H, ox:ox + W]
         u8 = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
         if spec.rotate90:
             u8 = np.ascontiguousarray(np.rot90(u8, k=1))
@@ -450,8 +481,10 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
             "hip_extension_deg": round(hip_extension_deg(j, side, lat), 3),
             "knee_flexion_deg": round(knee_flexion_deg(j, side), 3),
             "lumbar_arch_deg": round(float(st.lumbar_arch), 3),
-            "joints_2d": {k: [round(float(a), 1), round(float(b), 1)] for k, (a, b) in zip(names, uv)},
-            "joints_3d": {k: [round(float(c), 3) for c in p] for k, p in zip(names, P3)},
+            "joints_2d": {k: [round(float(a), 1), round(float(b), 1)]
+                          for k, (a, b) in zip(names, uv, strict=True)},
+            "joints_3d": {k: [round(float(c), 3) for c in p]
+                          for k, p in zip(names, P3, strict=True)},
         })
     for pkt in stream.encode():
         container.mux(pkt)
@@ -468,6 +501,10 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
     if decodable is not None:
         truth["truncated"] = True
         truth["frames_decodable"] = decodable
+        dec_s = float(ts[decodable - 1] + 1 / fps) if decodable else 0.0
+        truth["decodable_s"] = round(dec_s, 4)
+        for r in truth["reps"]:
+            r["cut_by_truncation"] = bool(r["end_s"] > dec_s)
     tp = out_path.with_name(out_path.stem + ".truth.json")
     ttmp = tp.with_name(tp.name + ".part")
     ttmp.write_text(json.dumps(truth, separators=(",", ":")))
@@ -530,7 +567,8 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
         "width": spec.width,
         "height": spec.height,
         "rotation_deg": 90 if spec.rotate90 else 0,
-        "coordinates": "joints_2d are pixels in the displayed (upright) frame; joints_3d metres, z up",
+        "coordinates": ("joints_2d are pixels in the displayed (upright) frame; "
+                        "joints_3d metres, z up"),
         "n_frames": len(frames),
         "duration_s": round(dur, 4),
         "body_shape": spec.shape,

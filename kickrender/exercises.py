@@ -72,21 +72,24 @@ class Quadruped(Movement):
     variant = "quadruped"
     subvariant = "quadruped"
     rest_hip = -90.0
-    rest_knee = 94.0
+    rest_knee = 90.0
     contacts_a = ("hand.L", "hand.R")
     contacts_b = ("knee.{o}",)
     anchor = ("knee.{o}",)
 
     def base(self) -> Stance:
-        st = Stance(up=X.copy(), front=-Z, neck_flex=-12)
+        st = Stance(up=X.copy(), front=-Z, neck_flex=-12,
+                    planted=("leg.L", "leg.R", "arm.L", "arm.R"))
         for sd in SIDES:
             st.legs[sd] = Leg(hip=self.hip(-90, side=sd), knee=self.rest_knee, ankle=88)
-            st.arms[sd] = Arm(shoulder=shoulder_q(88, side=sd), hand_world=HANDS_FLAT)
+            st.arms[sd] = Arm(shoulder=shoulder_q(95, side=sd), elbow=20, hand_world=HANDS_FLAT)
         return st
 
     def stance(self, s, rep):
         st = self.base()
         st.lumbar_arch = lerp(0.0, rep.arch, s)
+        st.planted = (f"leg.{self.o}", "arm.L", "arm.R")
+        st.plant_weight = {f"leg.{self.w}": 1.0 - s}
         st.legs[self.w] = Leg(hip=self.hip(lerp(self.rest_hip, rep.hip_ext, s)),
                               knee=lerp(self.rest_knee, rep.knee, s), ankle=lerp(88, 10, s))
         return st
@@ -122,7 +125,7 @@ class Standing(Movement):
 
     def stance(self, s, rep):
         up, front = self.hinged(self.hinge)
-        st = Stance(up=up, front=front, neck_flex=-5)
+        st = Stance(up=up, front=front, neck_flex=-5, planted=(f"leg.{self.o}",))
         st.lumbar_arch = lerp(0.0, rep.arch, s)
         st.legs[self.o] = Leg(hip=self.hip(-self.hinge), knee=8)
         st.legs[self.w] = Leg(hip=self.hip(lerp(-self.hinge + 3, rep.hip_ext, s)),
@@ -146,6 +149,7 @@ class BirdDog(Quadruped):
                               ankle=lerp(70, 30, s))
         st.arms[self.o] = Arm(shoulder=shoulder_q(lerp(88, 175, s), side=self.o),
                               hand_world=HANDS_FLAT)
+        st.planted = (f"leg.{self.o}", f"arm.{self.w}")
         return st
 
 
@@ -215,7 +219,8 @@ class SingleLegDeadlift(Standing):
         up, front = self.hinged(h)
         st = Stance(up=up, front=front, neck_flex=-5)
         st.legs[self.o] = Leg(hip=self.hip(-h), knee=lerp(3, 15, s))
-        st.legs[self.w] = Leg(hip=self.hip(lerp(-3, 0, s)), knee=lerp(5, 8, s), ankle=lerp(0, 20, s))
+        st.legs[self.w] = Leg(hip=self.hip(lerp(-3, 0, s)), knee=lerp(5, 8, s),
+                              ankle=lerp(0, 20, s))
         for sd in SIDES:
             st.arms[sd] = Arm(shoulder=shoulder_q(h, side=sd), elbow=5)
         return st
@@ -295,7 +300,7 @@ LOOKALIKES = {
 
 DEFAULT_TOP = {
     "quadruped": RepShape(hip_ext=15, knee=90, arch=3),
-    "forearms": RepShape(hip_ext=12, knee=90, arch=3),
+    "forearms": RepShape(hip_ext=0, knee=90, arch=3),
     "quadruped_straight": RepShape(hip_ext=10, knee=3, arch=3),
     "standing": RepShape(hip_ext=20, knee=5, arch=3),
 }

@@ -60,8 +60,10 @@ def rasterize(uv: np.ndarray, z: np.ndarray, col: np.ndarray, F: np.ndarray, wid
     uv = uv.astype(np.float32)
     z = z.astype(np.float32)
     p0, p1, p2 = uv[F[:, 0]], uv[F[:, 1]], uv[F[:, 2]]
-    area = (p1[:, 0] - p0[:, 0]) * (p2[:, 1] - p0[:, 1]) - (p1[:, 1] - p0[:, 1]) * (p2[:, 0] - p0[:, 0])
-    keep = (np.minimum(np.minimum(z[F[:, 0]], z[F[:, 1]]), z[F[:, 2]]) > 0.05) & (np.abs(area) > 1e-9)
+    e1, e2 = p1 - p0, p2 - p0
+    area = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    zmin = np.minimum(np.minimum(z[F[:, 0]], z[F[:, 1]]), z[F[:, 2]])
+    keep = (zmin > 0.05) & (np.abs(area) > 1e-9)
     if cull_back:
         keep &= area < 0  # counter-clockwise on screen (y down) faces the camera
     mn = np.floor(np.minimum(np.minimum(p0, p1), p2) - 0.5).astype(np.int64)
@@ -108,7 +110,8 @@ def rasterize(uv: np.ndarray, z: np.ndarray, col: np.ndarray, F: np.ndarray, wid
         frag_tri.append(t)
         frag_w.append(W)
     if not frag_pix:
-        return img.reshape(height, width, 3), np.zeros((height, width), bool), zbuf.reshape(height, width)
+        empty = np.zeros((height, width), bool)
+        return img.reshape(height, width, 3), empty, zbuf.reshape(height, width)
     pix = np.concatenate(frag_pix)
     fz = np.concatenate(frag_z).astype(np.float32)
     ft = np.concatenate(frag_tri)

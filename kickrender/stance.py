@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .body import Body
-from .pose import Posed, Rig, align, forward_kinematics, rot_axis, rot_x, skin
+from .pose import Posed, Rig, align, forward_kinematics, rot_axis, rot_x, skin, slerp_rot
 
 SIDES = ("L", "R")
 
@@ -38,6 +38,10 @@ class Stance:
     arms: dict[str, Arm] = field(default_factory=lambda: {s: Arm() for s in SIDES})
     root_pos: np.ndarray = field(default_factory=lambda: np.zeros(3))
     pitch: float = 0.0  # extra rotation about world y through the root (solver output)
+    # limbs ("leg.L", "arm.R", ...) planted on the floor: their joint rotations are given as
+    # if the trunk had no arch and no solver pitch, so they keep their world direction
+    planted: tuple = ()
+    plant_weight: dict = field(default_factory=dict)  # partial planting, e.g. {"leg.R": 0.3}
 
 
 def hip_q(ext: float, abd: float = 0.0, side: str = "L", abd_flexed: float = 0.0) -> np.ndarray:
@@ -79,11 +83,13 @@ class Poser:
         self.contact = {}
         for s in SIDES:
             self.contact[f"hand.{s}"] = group(
-                lambda n, s=s: n.endswith("." + s) and n.startswith(("wrist", "finger", "metacarpal")))
+                lambda n, s=s: n.endswith("." + s)
+                and n.startswith(("wrist", "finger", "metacarpal")))
             self.contact[f"knee.{s}"] = group(
                 lambda n, s=s: n in (f"lowerleg01.{s}", f"upperleg02.{s}"), f"lowerleg01.{s}", 0.07)
             self.contact[f"forearm.{s}"] = group(
-                lambda n, s=s: n.endswith("." + s) and n.startswith(("lowerarm", "wrist", "finger", "metacarpal")))
+                lambda n, s=s: n.endswith("." + s)
+                and n.startswith(("lowerarm", "wrist", "finger", "metacarpal")))
             self.contact[f"foot.{s}"] = group(
                 lambda n, s=s: n.endswith("." + s) and n.startswith(("foot", "toe")))
         self.contact["seat"] = group(lambda n: n in ("root", "pelvis.L", "pelvis.R", "spine05"))
@@ -93,9 +99,8 @@ class Poser:
     # ------------------------------------------------------------------
     def driven(self, st: Stance) -> dict[int, np.ndarray]:
         ix = self.ix
-        Rp = align(np.array([0, 0, 1.0]), np.array([0, -1.0, 0]), st.up, st.front)
-        if st.pitch:
-            Rp = rot_axis([0, 1, 0], st.pitch) @ Rp
+        Rp0 = align(np.array([0, 0, 1.0]), np.array([0, -1.0, 0]), st.up, st.front)
+        Rp = rot_axis([0, 1, 0], st.pitch) @ Rp0 if st.pitch else Rp0
         d = {ix["root"]: Rp}
         R = Rp
         for b in ("spine05", "spine04", "spine03"):
@@ -105,18 +110,21 @@ class Poser:
             R = R @ rot_x(st.thoracic_flex / 2)
             d[ix[b]] = R
         chest = R
+        chest_ref = Rp0 @ rot_x(st.thoracic_flex)
         d[ix["neck01"]] = R @ rot_x(st.neck_flex * 0.6)
         d[ix["head"]] = d[ix["neck01"]] @ rot_x(st.neck_flex * 0.4)
         N = self.rig.neutral
         for s in SIDES:
             leg = st.legs[s]
-            Rh = Rp @ leg.hip
+            w = 1.0 if f"leg.{s}" in st.planted else st.plant_weight.get(f"leg.{s}", 0.0)
+            base = Rp0 if w >= 1 else Rp if w <= 0 else slerp_rot(Rp, Rp0, w)
+            Rh = base @ leg.hip
             d[ix[f"upperleg01.{s}"]] = Rh @ N[f"upperleg01.{s}"]
             Rk = Rh @ rot_x(leg.knee)
             d[ix[f"lowerleg01.{s}"]] = Rk @ N[f"lowerleg01.{s}"]
             d[ix[f"foot.{s}"]] = Rk @ rot_x(leg.ankle) @ N[f"foot.{s}"]
             arm = st.arms[s]
-            Rs = chest @ arm.shoulder
+            Rs = (chest_ref if f"arm.{s}" in st.planted else chest) @ arm.shoulder
             d[ix[f"upperarm01.{s}"]] = Rs @ N[f"upperarm01.{s}"]
             Re = Rs @ rot_x(-arm.elbow)
             d[ix[f"lowerarm01.{s}"]] = Re @ N[f"lowerarm01.{s}"]

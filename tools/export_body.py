@@ -13,7 +13,6 @@ The mesh, rig and skinning weights are CC0 (see kickrender/data/LICENSE-body.md)
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -60,9 +59,6 @@ def main() -> int:
             rest_m.append(out["rest_bone_poses"][0].cpu().numpy())
             v = rest_v[-1]
             print(name, "height %.3f m" % (v[:, 2].max() - v[:, 2].min()))
-            # sanity: identity pose must reproduce the rest vertices
-            err = np.abs(out["vertices"][0].cpu().numpy() - v).max()
-            print("  identity-pose skinning error", err)
 
     np.savez_compressed(
         OUT,
