@@ -44,8 +44,15 @@ from kickrender import ClipSpec, render_clip  # noqa: E402
 
 FAULTS = ("lumbar_hyperextension", "knee_straightened")
 LOOKALIKE_NAMES = (
-    "bird_dog", "fire_hydrant", "glute_bridge", "single_leg_bridge", "squat",
-    "single_leg_deadlift", "standing_hamstring_curl", "donkey_calf_raise", "triceps_kickback",
+    "bird_dog",
+    "fire_hydrant",
+    "glute_bridge",
+    "single_leg_bridge",
+    "squat",
+    "single_leg_deadlift",
+    "standing_hamstring_curl",
+    "donkey_calf_raise",
+    "triceps_kickback",
 )
 
 
@@ -66,11 +73,20 @@ def grid(quick: bool) -> list[tuple[str, ClipSpec]]:
                 if not quick or yaw == 0.0:
                     straight = variant in ("quadruped_straight", "standing")
                     spec = ClipSpec(
-                        exercise="kickback", variant=variant, side=side, facing=facing, reps=4,
+                        exercise="kickback",
+                        variant=variant,
+                        side=side,
+                        facing=facing,
+                        reps=4,
                         arch_reps=(2,) if k % 3 != 0 else (),
                         straight_knee_reps=(3,) if (k % 2 == 0 and not straight) else (),
-                        yaw=yaw, shape=shapes[k % 3], background=backgrounds[(k // 3) % 3],
-                        noise=(1.0, 3.0)[k % 2], seed=k, width=640, height=360,
+                        yaw=yaw,
+                        shape=shapes[k % 3],
+                        background=backgrounds[(k // 3) % 3],
+                        noise=(1.0, 3.0)[k % 2],
+                        seed=k,
+                        width=640,
+                        height=360,
                     )
                     out.append((f"{variant} yaw{yaw:+.0f}", spec))
     from kickrender.exercises import LOOKALIKES
@@ -78,9 +94,20 @@ def grid(quick: bool) -> list[tuple[str, ClipSpec]]:
     for n_la, name in enumerate(LOOKALIKES):
         for facing in (("left", "right")[n_la % 2],):
             k += 1
-            out.append((f"look-alike {name}", ClipSpec(
-                exercise=name, side="right", facing=facing, reps=4, seed=k,
-                shape=shapes[k % 3], background=backgrounds[k % 3])))
+            out.append(
+                (
+                    f"look-alike {name}",
+                    ClipSpec(
+                        exercise=name,
+                        side="right",
+                        facing=facing,
+                        reps=4,
+                        seed=k,
+                        shape=shapes[k % 3],
+                        background=backgrounds[k % 3],
+                    ),
+                )
+            )
     return out
 
 
@@ -97,8 +124,12 @@ def evaluate(spec: ClipSpec, path: str, cfg) -> dict:
     n = min(len(frames), len(report.pose))
     pose = report.pose
     det = pose.detected[:n]
-    res: dict = {"is_kickback_truth": truth["is_kickback"], "secs": secs,
-                 "video_s": truth["duration_s"], "detect_rate": float(det.mean())}
+    res: dict = {
+        "is_kickback_truth": truth["is_kickback"],
+        "secs": secs,
+        "video_s": truth["duration_s"],
+        "detect_rate": float(det.mean()),
+    }
     # Joint error (near side) in pixels.
     near = _near_side(truth)
     errs = []
@@ -148,7 +179,9 @@ def evaluate(spec: ClipSpec, path: str, cfg) -> dict:
         arch_true = tr["target"]["lumbar_arch_deg"]
         if np.isfinite(match.lumbar_arch_deg):
             arch_err.append(abs(match.lumbar_arch_deg - arch_true))
-        (sag_arch if "lumbar_hyperextension" in tr["faults"] else sag_clean).append(match.back_sag_change)
+        (sag_arch if "lumbar_hyperextension" in tr["faults"] else sag_clean).append(
+            match.back_sag_change
+        )
     res["flags"] = flags
     res["arch_mae"] = float(np.mean(arch_err)) if arch_err else float("nan")
     res["sag_arch"], res["sag_clean"] = sag_arch, sag_clean
@@ -163,15 +196,22 @@ def summarise(label: str, rows: list[dict]) -> str:
         v = [r[key] for r in rs if key in r and np.isfinite(r[key])]
         return f"{np.mean(v):5.1f}" if v else "    -"
 
-    parts = [f"{label:34s} n={len(rows):3d}", f"det {np.mean([r['detect_rate'] for r in rows]):.3f}",
-             f"joint {np.median([r['joint_err_px'] for r in rows]):4.1f}px"]
+    parts = [
+        f"{label:34s} n={len(rows):3d}",
+        f"det {np.mean([r['detect_rate'] for r in rows]):.3f}",
+        f"joint {np.median([r['joint_err_px'] for r in rows]):4.1f}px",
+    ]
     if kb:
         exact = sum(r["reps_found"] == r["reps_truth"] for r in kb)
         obo = sum(abs(r["reps_found"] - r["reps_truth"]) <= 1 for r in kb)
-        parts += [f"hip {mean('hip_mae', kb)}", f"knee {mean('knee_mae', kb)}", f"arch {mean('arch_mae', kb)}",
-                  f"reps {exact}/{len(kb)} obo {obo}/{len(kb)}",
-                  f"side {sum(r['side_ok'] for r in kb)}/{len(kb)}",
-                  f"variant {sum(r['variant_ok'] for r in kb)}/{len(kb)}"]
+        parts += [
+            f"hip {mean('hip_mae', kb)}",
+            f"knee {mean('knee_mae', kb)}",
+            f"arch {mean('arch_mae', kb)}",
+            f"reps {exact}/{len(kb)} obo {obo}/{len(kb)}",
+            f"side {sum(r['side_ok'] for r in kb)}/{len(kb)}",
+            f"variant {sum(r['variant_ok'] for r in kb)}/{len(kb)}",
+        ]
         for f in FAULTS:
             c = {k: sum(r["flags"][f][k] for r in kb) for k in ("tp", "fp", "fn")}
             prec = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
@@ -210,8 +250,11 @@ def main(argv=None) -> int:
         all_rows.append(r)
         got = r["reps_found"]
         want = r.get("reps_truth", 0)
-        print(f"[{i + 1}/{len(items)}] {cond:34s} reps {got}/{want} "
-              f"{'' if r['is_kickback_truth'] else r['exercise']['reason'][:70]}", flush=True)
+        print(
+            f"[{i + 1}/{len(items)}] {cond:34s} reps {got}/{want} "
+            f"{'' if r['is_kickback_truth'] else r['exercise']['reason'][:70]}",
+            flush=True,
+        )
         if not args.out:
             os.remove(path)
     print()
@@ -228,13 +271,17 @@ def main(argv=None) -> int:
     sa = [x for r in all_rows for x in r.get("sag_arch", []) if np.isfinite(x)]
     sc = [x for r in all_rows for x in r.get("sag_clean", []) if np.isfinite(x)]
     if sa and sc:
-        print(f"silhouette back-sag change at the top: arched reps median {np.median(sa):.3f} "
-              f"(10th pct {np.percentile(sa, 10):.3f}), clean reps median {np.median(sc):.3f} "
-              f"(90th pct {np.percentile(sc, 90):.3f})")
+        print(
+            f"silhouette back-sag change at the top: arched reps median {np.median(sa):.3f} "
+            f"(10th pct {np.percentile(sa, 10):.3f}), clean reps median {np.median(sc):.3f} "
+            f"(90th pct {np.percentile(sc, 90):.3f})"
+        )
     secs = sum(r["secs"] for r in all_rows)
     vid = sum(r["video_s"] for r in all_rows)
-    print(f"pipeline speed {vid / secs:.2f}x real time over {vid:.0f} s of video; "
-          f"benchmark wall time {time.perf_counter() - t_start:.0f} s")
+    print(
+        f"pipeline speed {vid / secs:.2f}x real time over {vid:.0f} s of video; "
+        f"benchmark wall time {time.perf_counter() - t_start:.0f} s"
+    )
     if args.out:
         with open(os.path.join(out, "results.json"), "w") as fh:
             json.dump(all_rows, fh, indent=1, default=float)

@@ -58,9 +58,17 @@ def main(argv=None) -> int:
             a0, a1 = p[e0, :2], p[e1, :2]
             if np.isfinite([*a0, *a1]).all():
                 col = (0, 0, 255) if "LEFT" in Landmark(e0).name else (255, 128, 0)
-                cv2.line(img, (int(a0[0] * sx), int(a0[1] * sy)), (int(a1[0] * sx), int(a1[1] * sy)), col, 2)
-        txt = (f"t={pose.t_s[i]:.2f} hL={kin['hip_ext_left'][i]:.0f} hR={kin['hip_ext_right'][i]:.0f} "
-               f"kL={kin['knee_flex_left'][i]:.0f} kR={kin['knee_flex_right'][i]:.0f} f={facing[i]:+.0f}")
+                cv2.line(
+                    img,
+                    (int(a0[0] * sx), int(a0[1] * sy)),
+                    (int(a1[0] * sx), int(a1[1] * sy)),
+                    col,
+                    2,
+                )
+        txt = (
+            f"t={pose.t_s[i]:.2f} hL={kin['hip_ext_left'][i]:.0f} hR={kin['hip_ext_right'][i]:.0f} "
+            f"kL={kin['knee_flex_left'][i]:.0f} kR={kin['knee_flex_right'][i]:.0f} f={facing[i]:+.0f}"
+        )
         scale = a.width / img.shape[1]
         img = cv2.resize(img, (a.width, int(img.shape[0] * scale)))
         cv2.rectangle(img, (0, 0), (a.width, 14), (0, 0, 0), -1)

@@ -36,8 +36,8 @@ from kickcheck.errors import KickcheckError  # noqa: E402
 from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
 from kickcheck.pose import estimate_poses  # noqa: E402
 from kickcheck.report import flag_counts  # noqa: E402
-from kickcheck.video import FrameReader  # noqa: E402
 from kickcheck.types import PoseSequence, VideoInfo  # noqa: E402
+from kickcheck.video import FrameReader  # noqa: E402
 
 
 def run_clip(path: str, cache: str | None, cfg):
@@ -51,8 +51,16 @@ def run_clip(path: str, cache: str | None, cfg):
         info = reader.info
         pose = estimate_poses(reader, info.width, info.height)
         os.makedirs(cache, exist_ok=True)
-        np.savez(npz, xyzv=pose.xyzv, world=pose.world, t_s=pose.t_s, back_sag=pose.back_sag,
-                 shot_id=pose.shot_id, wh=[info.width, info.height], fps=info.fps)
+        np.savez(
+            npz,
+            xyzv=pose.xyzv,
+            world=pose.world,
+            t_s=pose.t_s,
+            back_sag=pose.back_sag,
+            shot_id=pose.shot_id,
+            wh=[info.width, info.height],
+            fps=info.fps,
+        )
     d = np.load(npz, allow_pickle=False)
     w, h = (int(x) for x in d["wh"])
     pose = PoseSequence(d["xyzv"], d["world"], d["t_s"], w, h, d["back_sag"], d["shot_id"])
@@ -83,9 +91,24 @@ def main(argv=None) -> int:
     items += [(n, None) for n in labels.get("negatives", [])]
     if args.only:
         items = [(n, lab) for n, lab in items if args.only in n]
-    tot = dict(pos=0, exact=0, obo=0, neg=0, neg_ok=0, side_n=0, side_ok=0, var_ok=0,
-               flag_n=0, flag_ok=0, tb=0, video_s=0.0, wall_s=0.0)
-    print(f"{'clip':58s} {'reps':>5s} {'want':>6s} {'variant':>10s} {'side':>11s} {'flags':22s} {'sec':>5s}  verdict")
+    tot = dict(
+        pos=0,
+        exact=0,
+        obo=0,
+        neg=0,
+        neg_ok=0,
+        side_n=0,
+        side_ok=0,
+        var_ok=0,
+        flag_n=0,
+        flag_ok=0,
+        tb=0,
+        video_s=0.0,
+        wall_s=0.0,
+    )
+    print(
+        f"{'clip':58s} {'reps':>5s} {'want':>6s} {'variant':>10s} {'side':>11s} {'flags':22s} {'sec':>5s}  verdict"
+    )
     for name, lab in items:
         path = os.path.join(args.clips_dir, name)
         t0 = time.perf_counter()
@@ -126,12 +149,16 @@ def main(argv=None) -> int:
                 tot["flag_ok"] += (not report) or flag_share(report, code) < 0.5
             mark = "ok " if exact else ("obo" if obo else "MISS")
             want = f"{lo}-{hi}" if hi != lo else str(lo)
-            print(f"{name[:58]:58s} {n:5d} {want:>6s} {str(var)+'/'+lab.get('variant','?'):>10s} {side_s:>11s} {flags[:22]:22s} {sec:5.1f}  {mark} {why}")
+            print(
+                f"{name[:58]:58s} {n:5d} {want:>6s} {str(var) + '/' + lab.get('variant', '?'):>10s} {side_s:>11s} {flags[:22]:22s} {sec:5.1f}  {mark} {why}"
+            )
         else:
             tot["neg"] += 1
             ok = n == 0
             tot["neg_ok"] += ok
-            print(f"{name[:58]:58s} {n:5d} {'0':>6s} {str(ex.variant if ex else None):>10s} {'':>11s} {flags[:22]:22s} {sec:5.1f}  {'ok ' if ok else 'MISS'} {why}")
+            print(
+                f"{name[:58]:58s} {n:5d} {'0':>6s} {str(ex.variant if ex else None):>10s} {'':>11s} {flags[:22]:22s} {sec:5.1f}  {'ok ' if ok else 'MISS'} {why}"
+            )
         if args.verbose and ex is not None:
             print("    " + " ".join(f"{k}={v:.2f}" for k, v in ex.evidence.items()))
     speed = tot["video_s"] / tot["wall_s"] if tot["wall_s"] else 0.0

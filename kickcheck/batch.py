@@ -78,9 +78,16 @@ VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 #: Column order of ``summary.csv``; ``flags_<rule>`` columns follow ``RULES``.
 FLAG_IDS = tuple(r.rule_id for r in RULES)
 CSV_FIELDS = (
-    "file", "status", "reps", "variant", "working_side",
+    "file",
+    "status",
+    "reps",
+    "variant",
+    "working_side",
     *(f"flags_{rid}" for rid in FLAG_IDS),
-    "message", "seconds", "duration_s", "report",
+    "message",
+    "seconds",
+    "duration_s",
+    "report",
 )
 
 STATUS_OK = "ok"
@@ -168,8 +175,15 @@ def _unexpected(err: BaseException) -> str:
 
 def _error_row(name: str, message: str, seconds: float = 0.0) -> dict[str, Any]:
     return {
-        "file": name, "status": STATUS_ERROR, "reps": 0, "variant": None, "working_side": None,
-        "flags": {}, "message": message, "seconds": round(seconds, 2), "duration_s": None,
+        "file": name,
+        "status": STATUS_ERROR,
+        "reps": 0,
+        "variant": None,
+        "working_side": None,
+        "flags": {},
+        "message": message,
+        "seconds": round(seconds, 2),
+        "duration_s": None,
         "report": None,
     }
 
@@ -224,8 +238,10 @@ def _quiet_native_stderr() -> Iterator[None]:
 
 
 def score_clip(
-    path: str | os.PathLike[str], json_path: str | os.PathLike[str],
-    config: Config | None = None, name: str | None = None,
+    path: str | os.PathLike[str],
+    json_path: str | os.PathLike[str],
+    config: Config | None = None,
+    name: str | None = None,
 ) -> dict[str, Any]:
     """Score one clip, write its JSON report to ``json_path`` and return its summary row.
 
@@ -302,10 +318,16 @@ def _dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         finally:
             client.close()
         return
-    with LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True,
-        host="127.0.0.1", dashboard_address=None,
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -453,22 +475,47 @@ def _closing_line(t: dict[str, Any]) -> str:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("folder", type=click.Path(path_type=str))
-@click.option("--out", "out_dir", required=True, metavar="DIR",
-              help="Folder for <clip>.json, summary.csv and summary.json (created if missing).")
-@click.option("--config", "config_path", metavar="FILE",
-              help="TOML config overriding the defaults.")
-@click.option("--workers", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes of a local Dask cluster (default: the number of cores, at "
-                   "most one per clip). 1 scores the clips in this process, without Dask.")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Use the Dask cluster at tcp://host:port instead of starting one. Its workers "
-                   "need kickcheck and must see FOLDER and --out at the same paths.")
-@click.option("--pattern", default="*", show_default=True,
-              help="Only files whose name matches this glob (case-insensitive), e.g. '*.mp4'.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    metavar="DIR",
+    help="Folder for <clip>.json, summary.csv and summary.json (created if missing).",
+)
+@click.option(
+    "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes of a local Dask cluster (default: the number of cores, at "
+    "most one per clip). 1 scores the clips in this process, without Dask.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Use the Dask cluster at tcp://host:port instead of starting one. Its workers "
+    "need kickcheck and must see FOLDER and --out at the same paths.",
+)
+@click.option(
+    "--pattern",
+    default="*",
+    show_default=True,
+    help="Only files whose name matches this glob (case-insensitive), e.g. '*.mp4'.",
+)
 @click.option("--recursive", is_flag=True, help="Look in subfolders too.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def main(folder: str, out_dir: str, config_path: str | None, workers: int | None,
-         scheduler: str | None, pattern: str, recursive: bool, quiet: bool) -> None:
+def main(
+    folder: str,
+    out_dir: str,
+    config_path: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    pattern: str,
+    recursive: bool,
+    quiet: bool,
+) -> None:
     """Score every kickback video (mp4, mov, m4v, avi, mkv, webm) in FOLDER.
 
     Writes one JSON report per clip plus summary.csv and summary.json to --out, prints one line
@@ -494,8 +541,9 @@ def main(folder: str, out_dir: str, config_path: str | None, workers: int | None
                 how = "in this process" if w == 1 else f"on a local Dask cluster of {w} workers"
             click.echo(f"kickcheck-batch: scoring {n} clips {how}", err=True)
         t0 = time.perf_counter()
-        rows = score_folder(folder, out_dir, cfg, workers, scheduler, show,
-                            pattern=pattern, recursive=recursive)
+        rows = score_folder(
+            folder, out_dir, cfg, workers, scheduler, show, pattern=pattern, recursive=recursive
+        )
         click.echo(_closing_line(totals(rows, time.perf_counter() - t0)))
     except KickcheckError as err:
         click.echo(f"kickcheck-batch: {err.one_line()}", err=True)

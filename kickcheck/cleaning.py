@@ -13,7 +13,10 @@ from kickcheck.landmarks import SWAP_LR, Landmark
 
 _LIMB_POINTS = np.array(
     [
-        Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE, Landmark.LEFT_FOOT_INDEX, Landmark.LEFT_ELBOW,
+        Landmark.LEFT_KNEE,
+        Landmark.LEFT_ANKLE,
+        Landmark.LEFT_FOOT_INDEX,
+        Landmark.LEFT_ELBOW,
         Landmark.LEFT_WRIST,
     ]
 )

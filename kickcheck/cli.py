@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -71,22 +72,56 @@ def _quiet_stderr_fd():
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("video", type=click.Path(dir_okay=True, path_type=str))
-@click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
+@click.option(
+    "--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout)."
+)
 @click.option("--csv", "csv_path", metavar="PATH", help="Write one CSV row per rep to PATH.")
-@click.option("--frames-csv", metavar="PATH", help="Write every angle of every frame to PATH (CSV).")
-@click.option("--overlay", "overlay_path", metavar="PATH",
-              help="Write the video with skeleton, angles, reps and flags drawn on it (H.264 MP4).")
-@click.option("--config", "config_path", metavar="FILE", help="TOML config overriding the defaults.")
+@click.option(
+    "--frames-csv", metavar="PATH", help="Write every angle of every frame to PATH (CSV)."
+)
+@click.option(
+    "--overlay",
+    "overlay_path",
+    metavar="PATH",
+    help="Write the video with skeleton, angles, reps and flags drawn on it (H.264 MP4).",
+)
+@click.option(
+    "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
+)
 @click.option("--variant", type=click.Choice(["quadruped", "standing"]), help="Force the variant.")
-@click.option("--side", type=click.Choice(["left", "right"]), help="Force the working side (the person's own).")
+@click.option(
+    "--side",
+    type=click.Choice(["left", "right"]),
+    help="Force the working side (the person's own).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--print-config", is_flag=True, expose_value=False, is_eager=True, callback=_print_config,
-              help="Print the commented default config and exit.")
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
-              help="Print the versions of kickcheck, mediapipe, opencv, numpy and av, and exit.")
-def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: str | None,
-         config_path: str | None, variant: str | None, side: str | None, quiet: bool,
-         overlay_path: str | None = None) -> None:
+@click.option(
+    "--print-config",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_config,
+    help="Print the commented default config and exit.",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Print the versions of kickcheck, mediapipe, opencv, numpy and av, and exit.",
+)
+def main(
+    video: str,
+    json_path: str | None,
+    csv_path: str | None,
+    frames_csv: str | None,
+    config_path: str | None,
+    variant: str | None,
+    side: str | None,
+    quiet: bool,
+    overlay_path: str | None = None,
+) -> None:
     """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
 
     Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
@@ -106,7 +141,7 @@ def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: st
                 folder = os.path.dirname(os.path.abspath(out))
                 if not os.path.isdir(folder):
                     raise OutputError(f"cannot write {out}: folder {folder} does not exist")
-        bar = None
+        bar: Any = None
         if not quiet and sys.stderr.isatty():
             total = info.frames_expected or None
             bar = click.progressbar(length=total, label="analysing", file=sys.stderr)
@@ -133,14 +168,19 @@ def main(video: str, json_path: str | None, csv_path: str | None, frames_csv: st
         if overlay_path:
             from kickcheck.overlay import write_overlay
 
-            obar = None
+            obar: Any = None
             if not quiet and sys.stderr.isatty():
-                obar = click.progressbar(length=report.video.frame_count or None, label="overlay",
-                                         file=sys.stderr)
+                obar = click.progressbar(
+                    length=report.video.frame_count or None, label="overlay", file=sys.stderr
+                )
                 obar.__enter__()
             try:
-                write_overlay(video, report, overlay_path,
-                              progress=(lambda n: obar.update(n)) if obar else None)
+                write_overlay(
+                    video,
+                    report,
+                    overlay_path,
+                    progress=(lambda n: obar.update(n)) if obar else None,
+                )
             finally:
                 if obar is not None:
                     obar.__exit__(None, None, None)

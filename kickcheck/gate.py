@@ -78,7 +78,10 @@ def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[s
         return np.where(use_right[:, None], xy[:, lm_right], xy[:, lm_left])
 
     w_knee, w_hip = pick(L.LEFT_KNEE, L.RIGHT_KNEE, True), pick(L.LEFT_HIP, L.RIGHT_HIP, True)
-    s_knee, s_ankle = pick(L.LEFT_KNEE, L.RIGHT_KNEE, False), pick(L.LEFT_ANKLE, L.RIGHT_ANKLE, False)
+    s_knee, s_ankle = (
+        pick(L.LEFT_KNEE, L.RIGHT_KNEE, False),
+        pick(L.LEFT_ANKLE, L.RIGHT_ANKLE, False),
+    )
     thigh_len = np.where(np.isfinite(hip), np.hypot(*(w_knee - w_hip).T) / trunk_len, np.nan)
     # Frames near the tops of the working hip (its top 15%) versus all frames.
     top_thr = _pct(hip, 85)
@@ -102,13 +105,17 @@ def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[s
         "elbow_rom_deg": max(_spread(kin["elbow_flex_left"]), _spread(kin["elbow_flex_right"])),
         "arm_rom_deg": max(_spread(kin["shoulder_flex_left"]), _spread(kin["shoulder_flex_right"])),
         "arm_reach_top_deg": _pct(arm_reach[tops], 75) if tops.any() else float("nan"),
-        "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 50) if tops.any() else 0.0,
+        "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 50)
+        if tops.any()
+        else 0.0,
         "support_knee_flex_deg": _pct(per_leg(kin, "knee_flex", ~right), 50),
         "support_thigh_pitch_deg": _pct(np.abs(per_leg(kin, "thigh_pitch", ~right)), 50),
         "support_knee_drop": _pct(knee_drop, 50),
         "support_ankle_drop": _pct(ankle_drop, 50),
         "hand_drop": _pct(hand_drop, 50),
-        "face_up": _pct(((xy[:, L.LEFT_EAR, 1] + xy[:, L.RIGHT_EAR, 1]) / 2 - xy[:, L.NOSE, 1]) / trunk_len, 50),
+        "face_up": _pct(
+            ((xy[:, L.LEFT_EAR, 1] + xy[:, L.RIGHT_EAR, 1]) / 2 - xy[:, L.NOSE, 1]) / trunk_len, 50
+        ),
         "shoulder_width_ratio": _pct(
             np.hypot(*(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER]).T) / trunk_len, 50
         ),
@@ -159,9 +166,15 @@ def posture(f: dict[str, float], p: GateParams) -> tuple[str | None, str]:
     if standing:
         return "standing", "standing on one leg"
     if flat and f["hand_drop"] <= 0.3:
-        return None, "the body is flat without the hands under the shoulders (lying or planking), not on all fours"
+        return (
+            None,
+            "the body is flat without the hands under the shoulders (lying or planking), not on all fours",
+        )
     if flat:
-        return None, "the body is flat but not kneeling on a bent support knee (a plank or push-up position)"
+        return (
+            None,
+            "the body is flat but not kneeling on a bent support knee (a plank or push-up position)",
+        )
     if pitch > 75.0:
         return None, "the person stands upright, not hinged forward over a planted leg"
     return None, "the posture is neither on all fours nor standing hinged over one planted leg"
@@ -206,20 +219,30 @@ def judge(
     if detected_frac < p.min_detected_frac:
         return no(f"a person was found in only {detected_frac:.0%} of the frames")
     if f["hip_rom_deg"] < p.min_hip_rom_deg:
-        return no(f"the hips hardly moved ({f['hip_rom_deg']:.0f}° of hip motion); {_what_moved(f)}")
+        return no(
+            f"the hips hardly moved ({f['hip_rom_deg']:.0f}° of hip motion); {_what_moved(f)}"
+        )
     variant, seen = posture(f, p)
     if force_variant is not None:
         variant = force_variant
     if variant is None:
         return no(seen)
     if f["other_leg_follow"] > p.max_other_leg_ratio:
-        return no("both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back", variant)
+        return no(
+            "both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back",
+            variant,
+        )
     if f["trunk_follow"] > p.max_trunk_ratio:
-        return no("the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk", variant)
+        return no(
+            "the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk",
+            variant,
+        )
     if f["hip_top_deg"] < -p.max_top_below_trunk_deg:
         return no("the working thigh never travelled behind the trunk line", variant)
     if variant == "quadruped" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
         return no("an arm reached forward with each kick (a bird dog), not a kickback", variant)
     if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
-        return no("the thigh swung out to the side (abduction, as in a fire hydrant), not back", variant)
+        return no(
+            "the thigh swung out to the side (abduction, as in a fire hydrant), not back", variant
+        )
     return Exercise(True, variant, side, facing_name, view, f"glute kickbacks, {seen}", f)

@@ -138,12 +138,18 @@ def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
     for side in ("left", "right"):
         p = side.upper() + "_"
         hip, knee, ankle = xy[:, L[p + "HIP"]], xy[:, L[p + "KNEE"]], xy[:, L[p + "ANKLE"]]
-        shoulder, elbow, wrist = (xy[:, L[p + "SHOULDER"]], xy[:, L[p + "ELBOW"]], xy[:, L[p + "WRIST"]])
+        shoulder, elbow, wrist = (
+            xy[:, L[p + "SHOULDER"]],
+            xy[:, L[p + "ELBOW"]],
+            xy[:, L[p + "WRIST"]],
+        )
         thigh = knee - hip
         cols[f"hip_ext_{side}"] = facing * signed_angle_deg(trunk, thigh)
         cols[f"knee_flex_{side}"] = unsigned_angle_deg(thigh, ankle - knee)
         # From straight down toward the back: turning from "down" toward -facing*x.
-        cols[f"thigh_pitch_{side}"] = facing * signed_angle_deg(np.broadcast_to(down, thigh.shape), thigh)
+        cols[f"thigh_pitch_{side}"] = facing * signed_angle_deg(
+            np.broadcast_to(down, thigh.shape), thigh
+        )
         # Wrapped to (-120, 240] so an arm reaching past the head (about 180) never jumps to -180.
         flex = wrap_deg(180.0 - facing * signed_angle_deg(-trunk, elbow - shoulder))
         cols[f"shoulder_flex_{side}"] = np.where(flex <= -120.0, flex + 360.0, flex)
@@ -171,7 +177,9 @@ def implausible_frames(xy: np.ndarray, ang: np.ndarray) -> np.ndarray:
     if not ok.any():
         return np.zeros(len(xy), bool)
     short = trunk < MIN_TRUNK_FRACTION * np.median(trunk[ok])
-    hip = np.fmax(ang[:, ANGLE_NAMES.index("hip_ext_left")], ang[:, ANGLE_NAMES.index("hip_ext_right")])
+    hip = np.fmax(
+        ang[:, ANGLE_NAMES.index("hip_ext_left")], ang[:, ANGLE_NAMES.index("hip_ext_right")]
+    )
     return ok & (short | (hip > MAX_PLAUSIBLE_HIP_EXT_DEG))
 
 

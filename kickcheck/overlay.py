@@ -166,7 +166,9 @@ def overlay_data(report: Report) -> OverlayData:
             until = e
         if k + 1 < len(rep_results):
             until = min(until, rep_results[k + 1].rep.start_frame - 1)
-        worst = max((f.severity for f in r.findings), key=_SEVERITY_RANK.get, default="ok")
+        worst = max(
+            (f.severity for f in r.findings), key=lambda sev: _SEVERITY_RANK[sev], default="ok"
+        )
         spans.append(
             _RepSpan(
                 rep.index,
@@ -549,7 +551,7 @@ def _spark_panel(
             cv2.polylines(
                 panel, [poly], False, _WORKING_BGR, max(1, round(1.5 * st.s)), cv2.LINE_AA
             )
-            cv2.polylines(drawn, [poly], False, 255, max(1, round(1.5 * st.s)) + 2)
+            cv2.polylines(drawn, [poly], False, (255,), max(1, round(1.5 * st.s)) + 2)
     for sp in d.reps:
         if 0 <= sp.top < len(ys) and math.isfinite(ys[sp.top]):
             c = (int(round(xs[sp.top])), int(round(ys[sp.top])))
@@ -557,12 +559,14 @@ def _spark_panel(
             col = SEVERITY_BGR[sp.severity]
             cv2.circle(panel, c, r + 1, (0, 0, 0), -1, cv2.LINE_AA)
             cv2.circle(panel, c, r, col, -1, cv2.LINE_AA)
-            cv2.circle(drawn, c, r + 2, 255, -1)
+            cv2.circle(drawn, c, r + 2, (255,), -1)
             num = str(sp.number)
             nw = cv2.getTextSize(num, _FONT, st.small_font, st.thick)[0][0]
             ty = max(lab_h + 2, c[1] - r - 3)
             _text(panel, (c[0] - nw // 2, ty), num, st.small_font, col, st.thick, outline=False)
-            cv2.putText(drawn, num, (c[0] - nw // 2, ty), _FONT, st.small_font, 255, st.thick + 2)
+            cv2.putText(
+                drawn, num, (c[0] - nw // 2, ty), _FONT, st.small_font, (255,), st.thick + 2
+            )
     # The label last, outlined, so the curve never hides it.
     _text(panel, (st.pad, st.pad + lab_h), label, st.small_font, (200, 200, 200), st.thick)
     lab_w = _text_w(label, st.small_font, st.thick)

@@ -20,7 +20,7 @@ from kickcheck.metrics import measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import segment_reps
 from kickcheck.rules import evaluate
-from kickcheck.types import PoseSequence, RepResult, Report, VideoInfo
+from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
 
 ProgressFn = Callable[[int], None]
 
@@ -72,14 +72,19 @@ def analyze_video(
 
 
 def analyze_pose(
-    pose: PoseSequence, info: VideoInfo, config: Config | None = None, warnings: list[str] | None = None
+    pose: PoseSequence,
+    info: VideoInfo,
+    config: Config | None = None,
+    warnings: list[str] | None = None,
 ) -> Report:
     """Everything after pose estimation: pure NumPy, no video and no model needed."""
     cfg = config or load_config()
     warnings = list(warnings or [])
     detected = pose.detected
     if detected.sum() < 3:
-        raise NoPersonDetectedError(f"no person was found in {os.path.basename(info.path) or 'the video'}")
+        raise NoPersonDetectedError(
+            f"no person was found in {os.path.basename(info.path) or 'the video'}"
+        )
     miss = 1.0 - float(detected.mean())
     if miss > 0.1:
         warnings.append(f"no person was found in {miss:.0%} of the frames")
@@ -87,14 +92,23 @@ def analyze_pose(
     cutoff = min(cfg.filter.cutoff_hz, 0.4 * fs)
     kin, xyz, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
     if n_swapped > 0.05 * len(pose):
-        warnings.append(f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired")
+        warnings.append(
+            f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
+        )
     g = cfg.gate
     exercise = judge(
-        kin, xyz, facing, float(detected.mean()), GateParams(**dataclasses.asdict(g)),
-        force_variant=cfg.variant, force_side=cfg.side,
+        kin,
+        xyz,
+        facing,
+        float(detected.mean()),
+        GateParams(**dataclasses.asdict(g)),
+        force_variant=cfg.variant,
+        force_side=cfg.side,
     )
     if int(pose.shot_id.max(initial=0)) > 0:
-        warnings.append(f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut")
+        warnings.append(
+            f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut"
+        )
     if not exercise.is_kickback:
         return Report(info, exercise, (), (), tuple(warnings), kin, pose)
     variant = exercise.variant
@@ -102,17 +116,26 @@ def analyze_pose(
     right = working_leg(kin, cfg.side)
     r = cfg.reps
     reps = segment_reps(
-        per_leg(kin, "hip_ext", right), kin.t_s,
-        min_prominence_deg=r.min_prominence_deg, rel_prominence=r.rel_prominence,
-        min_period_s=r.min_period_s, segment_id=pose.shot_id, top_band_deg=r.top_band_deg,
+        per_leg(kin, "hip_ext", right),
+        kin.t_s,
+        min_prominence_deg=r.min_prominence_deg,
+        rel_prominence=r.rel_prominence,
+        min_period_s=r.min_period_s,
+        segment_id=pose.shot_id,
+        top_band_deg=r.top_band_deg,
     )
     rules = getattr(cfg.rules, variant)
     results: list[RepResult] = []
     for rep in (x for x in reps if not x.partial):
         side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
         m = measure_rep(
-            rep, kin, pose.back_sag, side, variant,
-            hip_extension_limit_deg=rules.hip_extension_limit_deg, top_band_deg=r.top_band_deg,
+            rep,
+            kin,
+            pose.back_sag,
+            side,
+            variant,
+            hip_extension_limit_deg=rules.hip_extension_limit_deg,
+            top_band_deg=r.top_band_deg,
         )
         results.append(dataclasses.replace(m, findings=evaluate(m, rules, variant)))
     partial = tuple(x for x in reps if x.partial)

@@ -42,11 +42,11 @@ MASK_MAX_SIDE = 480
 class PoseEstimator(Protocol):
     """Anything that maps one upright BGR frame to landmarks (pixels), world landmarks and a mask."""
 
-    def __call__(self, image_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        ...
+    def __call__(
+        self, image_bgr: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]: ...
 
-    def reset(self) -> None:
-        ...
+    def reset(self) -> None: ...
 
 
 def _manifest() -> dict:
@@ -116,7 +116,7 @@ class MediaPipePose:
             self.reset()
         h, w = image_bgr.shape[:2]
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        res = self._pose.process(rgb)  # type: ignore[union-attr]
+        res = self._pose.process(rgb)  # type: ignore[attr-defined]
         xyzv = np.full((N_LANDMARKS, 4), np.nan, np.float32)
         world = np.full((N_LANDMARKS, 3), np.nan, np.float32)
         if res.pose_landmarks is None:
@@ -149,7 +149,9 @@ class ShotDetector:
 
 
 def _thumb(image_bgr: np.ndarray) -> np.ndarray:
-    g = cv2.cvtColor(cv2.resize(image_bgr, (32, 18), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    g = cv2.cvtColor(
+        cv2.resize(image_bgr, (32, 18), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY
+    )
     return g.astype(np.float32)
 
 
@@ -206,7 +208,10 @@ def estimate_poses(
                 est.reset()
             xyzv, world, mask = est(fr.image_bgr)
             fh, fw = fr.image_bgr.shape[:2]
-            if (fw, fh) != (width, height):  # frames were downscaled for speed: back to video pixels
+            if (fw, fh) != (
+                width,
+                height,
+            ):  # frames were downscaled for speed: back to video pixels
                 xyzv = xyzv.copy()
                 xyzv[:, 0] *= width / fw
                 xyzv[:, 1] *= height / fh

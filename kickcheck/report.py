@@ -124,9 +124,20 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 CSV_FIELDS = (
-    "index", "start_s", "top_s", "end_s", "hip_extension_deg", "range_of_motion_deg",
-    "knee_flexion_deg", "knee_flexion_start_deg", "lumbar_arch_deg", "back_sag_change",
-    "up_s", "hold_s", "down_s", "flags",
+    "index",
+    "start_s",
+    "top_s",
+    "end_s",
+    "hip_extension_deg",
+    "range_of_motion_deg",
+    "knee_flexion_deg",
+    "knee_flexion_start_deg",
+    "lumbar_arch_deg",
+    "back_sag_change",
+    "up_s",
+    "hold_s",
+    "down_s",
+    "flags",
 )
 
 
@@ -187,8 +198,12 @@ def to_text(report: Report) -> str:
             f" {arch}  {r.tempo.up_s:4.1f}/{r.tempo.hold_s:4.1f}/{r.tempo.down_s:4.1f}  {flags}"
         )
     if report.partial_reps:
-        out.append(f"({len(report.partial_reps)} partial rep(s) at the clip's edges or cuts, not counted)")
+        out.append(
+            f"({len(report.partial_reps)} partial rep(s) at the clip's edges or cuts, not counted)"
+        )
     lines = verdict_lines(report)
-    out.append(f"Verdict: {report.rep_count} reps; " + ("good form." if not lines else "form to fix:"))
+    out.append(
+        f"Verdict: {report.rep_count} reps; " + ("good form." if not lines else "form to fix:")
+    )
     out.extend(f"  - {line}" for line in lines)
     return "\n".join(out) + "\n"

@@ -50,7 +50,9 @@ def segment_reps(
     x = np.asarray(signal_deg, dtype=np.float64)
     t = np.asarray(t_s, dtype=np.float64)
     if x.shape != t.shape:
-        raise ValueError(f"signal_deg and t_s must have the same shape, got {x.shape} and {t.shape}")
+        raise ValueError(
+            f"signal_deg and t_s must have the same shape, got {x.shape} and {t.shape}"
+        )
     finite = x[np.isfinite(x)]
     if finite.size < 3:
         return []

@@ -47,7 +47,10 @@ def _lumbar(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
     if math.isfinite(r.back_sag_change) and r.back_sag_change < c.lumbar_confirm_sag:
         return None
     return Finding(
-        "lumbar_hyperextension", r.rep.index, sev, round(r.lumbar_arch_deg, 1),
+        "lumbar_hyperextension",
+        r.rep.index,
+        sev,
+        round(r.lumbar_arch_deg, 1),
         c.lumbar_arch_warning_deg if sev == "warning" else c.lumbar_arch_fault_deg,
         f"Stop the kick before your lower back arches: it arched about "
         f"{r.lumbar_arch_deg:.0f}° at the top",
@@ -64,14 +67,20 @@ def _knee(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
         if sev is None or r.knee_flexion_deg > c.knee_open_max_top_deg:
             return None
         return Finding(
-            "knee_straightened", r.rep.index, sev, round(opened, 1),
+            "knee_straightened",
+            r.rep.index,
+            sev,
+            round(opened, 1),
             c.knee_open_warning_deg if sev == "warning" else c.knee_open_fault_deg,
             f"Keep the knee bent as you kick: it opened {opened:.0f}° toward straight "
             f"(from {r.knee_flexion_start_deg:.0f}° to {r.knee_flexion_deg:.0f}° of bend)",
         )
     if r.knee_flexion_deg < c.knee_locked_deg:
         return Finding(
-            "knee_straightened", r.rep.index, "warning", round(r.knee_flexion_deg, 1),
+            "knee_straightened",
+            r.rep.index,
+            "warning",
+            round(r.knee_flexion_deg, 1),
             c.knee_locked_deg,
             f"Keep a slight bend in the knee: it locked straight ({r.knee_flexion_deg:.0f}° of bend)",
         )
@@ -82,7 +91,11 @@ def _squeeze(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
     if r.tempo.hold_s >= c.min_hold_s:
         return None
     return Finding(
-        "no_squeeze", r.rep.index, "info", round(r.tempo.hold_s, 2), c.min_hold_s,
+        "no_squeeze",
+        r.rep.index,
+        "info",
+        round(r.tempo.hold_s, 2),
+        c.min_hold_s,
         f"Pause and squeeze at the top: the top lasted {r.tempo.hold_s:.2f} s",
     )
 
@@ -103,7 +116,7 @@ def evaluate(rep: RepResult, rules: VariantRules, variant: str) -> tuple[Finding
 
 
 def rep_ranges(indices: list[int]) -> str:
-    """"1, 3-5, 8" from [1, 3, 4, 5, 8]."""
+    """ "1, 3-5, 8" from [1, 3, 4, 5, 8]."""
     out: list[str] = []
     idx = sorted(set(indices))
     i = 0

@@ -62,8 +62,8 @@ class PoseSequence:
     t_s: np.ndarray
     width: int
     height: int
-    back_sag: np.ndarray = field(default=None)  # type: ignore[assignment]
-    shot_id: np.ndarray = field(default=None)  # type: ignore[assignment]
+    back_sag: np.ndarray = field(default=None)  # type: ignore[arg-type]
+    shot_id: np.ndarray = field(default=None)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         _check_shape("xyzv", self.xyzv, (None, N_LANDMARKS, 4))

@@ -29,8 +29,12 @@ def main(argv=None) -> int:
     ap.add_argument("--straight-knee-reps", type=_ints, default=())
     ap.add_argument("--fault-arch-deg", type=float, default=22.0)
     ap.add_argument("--fault-knee-deg", type=float, default=20.0)
-    ap.add_argument("--tempo", type=lambda s: tuple(float(x) for x in s.split(",")),
-                    default=(0.8, 0.4, 0.8, 0.5), help="up,hold,down,rest seconds")
+    ap.add_argument(
+        "--tempo",
+        type=lambda s: tuple(float(x) for x in s.split(",")),
+        default=(0.8, 0.4, 0.8, 0.5),
+        help="up,hold,down,rest seconds",
+    )
     ap.add_argument("--partial-start", type=float, default=0.0)
     ap.add_argument("--partial-end", type=float, default=0.0)
     ap.add_argument("--width", type=int, default=640)
@@ -56,23 +60,51 @@ def main(argv=None) -> int:
     ap.add_argument("--crf", type=int, default=23)
     a = ap.parse_args(argv)
     spec = ClipSpec(
-        exercise=a.exercise, variant=a.variant, side=a.side, facing=a.facing, reps=a.reps,
-        hip_ext=a.hip_ext, knee_top=a.knee_top, arch_top=a.arch_top, arch_reps=a.arch_reps,
-        straight_knee_reps=a.straight_knee_reps, fault_arch_deg=a.fault_arch_deg,
-        fault_knee_deg=a.fault_knee_deg, tempo=a.tempo, partial_start=a.partial_start,
-        partial_end=a.partial_end, width=a.width, height=a.height, fps=a.fps, yaw=a.yaw,
-        pitch=a.pitch, distance=a.distance, fill=a.fill, shape=a.shape,
-        background=a.background, noise=a.noise, motion_blur=a.motion_blur, seed=a.seed,
-        black_frames=a.black_frames, fade_in_s=a.fade_in, fade_out_s=a.fade_out,
-        foot_exit=a.foot_exit, banner_text=a.banner, rotate90=a.rotate90,
-        jitter_pts=a.jitter_pts, truncate=a.truncate, crf=a.crf,
+        exercise=a.exercise,
+        variant=a.variant,
+        side=a.side,
+        facing=a.facing,
+        reps=a.reps,
+        hip_ext=a.hip_ext,
+        knee_top=a.knee_top,
+        arch_top=a.arch_top,
+        arch_reps=a.arch_reps,
+        straight_knee_reps=a.straight_knee_reps,
+        fault_arch_deg=a.fault_arch_deg,
+        fault_knee_deg=a.fault_knee_deg,
+        tempo=a.tempo,
+        partial_start=a.partial_start,
+        partial_end=a.partial_end,
+        width=a.width,
+        height=a.height,
+        fps=a.fps,
+        yaw=a.yaw,
+        pitch=a.pitch,
+        distance=a.distance,
+        fill=a.fill,
+        shape=a.shape,
+        background=a.background,
+        noise=a.noise,
+        motion_blur=a.motion_blur,
+        seed=a.seed,
+        black_frames=a.black_frames,
+        fade_in_s=a.fade_in,
+        fade_out_s=a.fade_out,
+        foot_exit=a.foot_exit,
+        banner_text=a.banner,
+        rotate90=a.rotate90,
+        jitter_pts=a.jitter_pts,
+        truncate=a.truncate,
+        crf=a.crf,
     )
     t = time.perf_counter()
     truth = render_clip(spec, a.out)
     dt = time.perf_counter() - t
     n = truth["n_frames"]
-    print(f"{a.out}: {n} frames in {dt:.1f} s ({n / dt:.1f} fps), {len(truth['reps'])} reps",
-          file=sys.stderr)
+    print(
+        f"{a.out}: {n} frames in {dt:.1f} s ({n / dt:.1f} fps), {len(truth['reps'])} reps",
+        file=sys.stderr,
+    )
     return 0
 
 

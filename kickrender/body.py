@@ -16,19 +16,52 @@ DATA = Path(__file__).resolve().parent / "data" / "body.npz"
 
 # BlazePose landmark order (MediaPipe Pose, 33 points).
 BLAZEPOSE_NAMES = [
-    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
-    "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder",
-    "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_pinky",
-    "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb", "left_hip",
-    "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel",
-    "right_heel", "left_foot_index", "right_foot_index",
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_pinky",
+    "right_pinky",
+    "left_index",
+    "right_index",
+    "left_thumb",
+    "right_thumb",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
 ]
 
 # Landmarks taken at a rig joint (the head of the named bone).
 _JOINT_BONES = {
-    "shoulder": "upperarm01", "elbow": "lowerarm01", "wrist": "wrist",
-    "pinky": "finger5-1", "index": "finger2-1", "thumb": "finger1-3",
-    "hip": "upperleg01", "knee": "lowerleg01", "ankle": "foot",
+    "shoulder": "upperarm01",
+    "elbow": "lowerarm01",
+    "wrist": "wrist",
+    "pinky": "finger5-1",
+    "index": "finger2-1",
+    "thumb": "finger1-3",
+    "hip": "upperleg01",
+    "knee": "lowerleg01",
+    "ankle": "foot",
 }
 
 # Vertex regions by dominant bone (prefix match), used for clothing colours.
@@ -138,8 +171,16 @@ def _setup(body: Body) -> None:
         lm[f"{side}_ear"] = int(ear)
         lm[f"mouth_{side}"] = _nearest(v, hv, [s * 0.022, v[nose, 1] + 0.01, nose_z - 0.04])
         suffix = "L" if side == "left" else "R"
-        fv = np.nonzero(np.isin(dom, [i for i, n in enumerate(names)
-                                      if n.startswith(("foot", "toe")) and n.endswith(suffix)]))[0]
+        fv = np.nonzero(
+            np.isin(
+                dom,
+                [
+                    i
+                    for i, n in enumerate(names)
+                    if n.startswith(("foot", "toe")) and n.endswith(suffix)
+                ],
+            )
+        )[0]
         low = fv[v[fv, 2] < v[fv, 2].min() + 0.03]
         lm[f"{side}_heel"] = int(low[np.argmax(v[low, 1])])
         toes = fv[np.abs(v[fv, 0] - h[body.index[f"toe2-1.{suffix}"], 0]) < 0.02]

@@ -17,10 +17,23 @@ from .raster import Camera, rasterize, vertex_normals
 from .stance import Leg, Poser, Stance, hip_q
 from .truth import hip_extension_deg, knee_flexion_deg
 
-SKIN_TONES = [(0.87, 0.69, 0.57), (0.78, 0.57, 0.44), (0.62, 0.43, 0.31), (0.45, 0.3, 0.21),
-              (0.93, 0.76, 0.65)]
-CLOTH = [(0.12, 0.12, 0.14), (0.75, 0.15, 0.2), (0.15, 0.3, 0.65), (0.2, 0.5, 0.35),
-         (0.85, 0.85, 0.85), (0.55, 0.35, 0.65), (0.9, 0.55, 0.2), (0.35, 0.35, 0.38)]
+SKIN_TONES = [
+    (0.87, 0.69, 0.57),
+    (0.78, 0.57, 0.44),
+    (0.62, 0.43, 0.31),
+    (0.45, 0.3, 0.21),
+    (0.93, 0.76, 0.65),
+]
+CLOTH = [
+    (0.12, 0.12, 0.14),
+    (0.75, 0.15, 0.2),
+    (0.15, 0.3, 0.65),
+    (0.2, 0.5, 0.35),
+    (0.85, 0.85, 0.85),
+    (0.55, 0.35, 0.65),
+    (0.9, 0.55, 0.2),
+    (0.35, 0.35, 0.38),
+]
 HAIR = [(0.1, 0.07, 0.05), (0.3, 0.2, 0.1), (0.6, 0.45, 0.25), (0.15, 0.12, 0.1)]
 
 FAULT_ARCH = "lumbar_hyperextension"
@@ -164,12 +177,17 @@ class Scene:
         self.flip = spec.facing == "left"
         # colours
         body = self.body
-        skin_c = np.array(SKIN_TONES[spec.skin_tone if spec.skin_tone is not None
-                                     else rng.integers(len(SKIN_TONES))])
-        top = np.array(CLOTH[spec.top_colour if spec.top_colour is not None
-                             else rng.integers(len(CLOTH))])
-        shorts_i = (spec.shorts_colour if spec.shorts_colour is not None
-                    else rng.integers(len(CLOTH)))
+        skin_c = np.array(
+            SKIN_TONES[
+                spec.skin_tone if spec.skin_tone is not None else rng.integers(len(SKIN_TONES))
+            ]
+        )
+        top = np.array(
+            CLOTH[spec.top_colour if spec.top_colour is not None else rng.integers(len(CLOTH))]
+        )
+        shorts_i = (
+            spec.shorts_colour if spec.shorts_colour is not None else rng.integers(len(CLOTH))
+        )
         shorts = np.array(CLOTH[shorts_i])
         hair = np.array(HAIR[rng.integers(len(HAIR))])
         feet = skin_c if rng.random() < 0.6 else np.array(CLOTH[rng.integers(len(CLOTH))])
@@ -365,13 +383,21 @@ def _banner(img: np.ndarray, text: str, y_frac: float) -> None:
     y = int(y_frac * H)
     h = max(18, H // 10)
     y0 = int(np.clip(y - h // 2, 0, H - h))
-    img[y0:y0 + h] = img[y0:y0 + h] * 0.35
+    img[y0 : y0 + h] = img[y0 : y0 + h] * 0.35
     scale = h / 40
     tw = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, int(2 * scale)))[0][0]
     if tw > 0.92 * W:
         scale *= 0.92 * W / tw
-    cv2.putText(img, text, (int(0.04 * W), y0 + int(0.72 * h)), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                (1.0, 1.0, 1.0), max(1, int(2 * scale)), cv2.LINE_AA)
+    cv2.putText(
+        img,
+        text,
+        (int(0.04 * W), y0 + int(0.72 * h)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        scale,
+        (1.0, 1.0, 1.0),
+        max(1, int(2 * scale)),
+        cv2.LINE_AA,
+    )
 
 
 def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
@@ -405,8 +431,11 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
     if spec.foot_exit:
         dom = scene.body.dominant_bone
         w = scene.side
-        legbones = [i for i, nm in enumerate(scene.body.bone_names)
-                    if nm.endswith("." + w) and nm.startswith(("lowerleg", "foot", "toe"))]
+        legbones = [
+            i
+            for i, nm in enumerate(scene.body.bone_names)
+            if nm.endswith("." + w) and nm.startswith(("lowerleg", "foot", "toe"))
+        ]
         keep = ~np.isin(dom, legbones)
         samples = [p[3][keep][::5] for p in poses[::stride]]
         foot = np.array([p[4][f"{spec.side}_foot_index"] for p in poses])
@@ -456,7 +485,7 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
         img = img * gain
         if noise_bank is not None and gain > 0:
             k, oy, ox = nrng.integers(3), nrng.integers(16), nrng.integers(16)
-            img = img + noise_bank[k, oy:oy + H, ox:ox + W]
+            img = img + noise_bank[k, oy : oy + H, ox : ox + W]
         u8 = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
         if spec.rotate90:
             u8 = np.ascontiguousarray(np.rot90(u8, k=1))
@@ -474,18 +503,23 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
         P3 = np.array([j[k] for k in names])
         uv, _ = cam.project(P3)
         side = spec.side
-        frames_truth.append({
-            "index": i,
-            "t_s": round(pts / 90000, 6),
-            "phase": round(float(s), 4),
-            "hip_extension_deg": round(hip_extension_deg(j, side, lat), 3),
-            "knee_flexion_deg": round(knee_flexion_deg(j, side), 3),
-            "lumbar_arch_deg": round(float(st.lumbar_arch), 3),
-            "joints_2d": {k: [round(float(a), 1), round(float(b), 1)]
-                          for k, (a, b) in zip(names, uv, strict=True)},
-            "joints_3d": {k: [round(float(c), 3) for c in p]
-                          for k, p in zip(names, P3, strict=True)},
-        })
+        frames_truth.append(
+            {
+                "index": i,
+                "t_s": round(pts / 90000, 6),
+                "phase": round(float(s), 4),
+                "hip_extension_deg": round(hip_extension_deg(j, side, lat), 3),
+                "knee_flexion_deg": round(knee_flexion_deg(j, side), 3),
+                "lumbar_arch_deg": round(float(st.lumbar_arch), 3),
+                "joints_2d": {
+                    k: [round(float(a), 1), round(float(b), 1)]
+                    for k, (a, b) in zip(names, uv, strict=True)
+                },
+                "joints_3d": {
+                    k: [round(float(c), 3) for c in p] for k, p in zip(names, P3, strict=True)
+                },
+            }
+        )
     for pkt in stream.encode():
         container.mux(pkt)
     container.close()
@@ -542,16 +576,36 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
                 faults.append(FAULT_ARCH)
             if bent and r.shape.knee <= 45:
                 faults.append(FAULT_KNEE)
-        reps.append({
-            "start_s": round(max(a, 0.0), 4), "top_s": round(top, 4) if top_in else None,
-            "end_s": round(min(b, dur), 4), "partial": bool(a < 0 or b > dur),
-            "faults": faults,
-            "target": {"hip_extension_deg": r.shape.hip_ext, "knee_flexion_deg": r.shape.knee,
-                       "lumbar_arch_deg": r.shape.arch},
-        })
-    conditions = {k: getattr(spec, k) for k in (
-        "black_frames", "fade_in_s", "fade_out_s", "foot_exit", "banner_text", "rotate90",
-        "jitter_pts", "truncate", "motion_blur", "noise", "background")}
+        reps.append(
+            {
+                "start_s": round(max(a, 0.0), 4),
+                "top_s": round(top, 4) if top_in else None,
+                "end_s": round(min(b, dur), 4),
+                "partial": bool(a < 0 or b > dur),
+                "faults": faults,
+                "target": {
+                    "hip_extension_deg": r.shape.hip_ext,
+                    "knee_flexion_deg": r.shape.knee,
+                    "lumbar_arch_deg": r.shape.arch,
+                },
+            }
+        )
+    conditions = {
+        k: getattr(spec, k)
+        for k in (
+            "black_frames",
+            "fade_in_s",
+            "fade_out_s",
+            "foot_exit",
+            "banner_text",
+            "rotate90",
+            "jitter_pts",
+            "truncate",
+            "motion_blur",
+            "noise",
+            "background",
+        )
+    }
     return {
         "format": "kickrender-truth/1",
         "exercise": spec.exercise,
@@ -560,15 +614,20 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
         "subvariant": mv.subvariant if mv.is_kickback else None,
         "working_side": spec.side,
         "facing": spec.facing,
-        "camera": {"yaw_deg": spec.yaw, "pitch_deg": spec.pitch, "hfov_deg": spec.hfov,
-                   "position": [round(float(c), 4) for c in cam.position],
-                   "focal_px": round(float(cam.f), 3)},
+        "camera": {
+            "yaw_deg": spec.yaw,
+            "pitch_deg": spec.pitch,
+            "hfov_deg": spec.hfov,
+            "position": [round(float(c), 4) for c in cam.position],
+            "focal_px": round(float(cam.f), 3),
+        },
         "fps": spec.fps,
         "width": spec.width,
         "height": spec.height,
         "rotation_deg": 90 if spec.rotate90 else 0,
-        "coordinates": ("joints_2d are pixels in the displayed (upright) frame; "
-                        "joints_3d metres, z up"),
+        "coordinates": (
+            "joints_2d are pixels in the displayed (upright) frame; joints_3d metres, z up"
+        ),
         "n_frames": len(frames),
         "duration_s": round(dur, 4),
         "body_shape": spec.shape,

@@ -61,8 +61,9 @@ class Movement:
 
     def solved(self, s: float, rep: RepShape) -> Stance:
         st = self.stance(s, rep)
-        return self.poser.solve(st, self.groups(self.contacts_a), self.groups(self.contacts_b),
-                                self.groups(self.anchor))
+        return self.poser.solve(
+            st, self.groups(self.contacts_a), self.groups(self.contacts_b), self.groups(self.anchor)
+        )
 
 
 # --------------------------------------------------------------------- all fours
@@ -78,8 +79,9 @@ class Quadruped(Movement):
     anchor = ("knee.{o}",)
 
     def base(self) -> Stance:
-        st = Stance(up=X.copy(), front=-Z, neck_flex=-12,
-                    planted=("leg.L", "leg.R", "arm.L", "arm.R"))
+        st = Stance(
+            up=X.copy(), front=-Z, neck_flex=-12, planted=("leg.L", "leg.R", "arm.L", "arm.R")
+        )
         for sd in SIDES:
             st.legs[sd] = Leg(hip=self.hip(-90, side=sd), knee=self.rest_knee, ankle=88)
             st.arms[sd] = Arm(shoulder=shoulder_q(95, side=sd), elbow=20, hand_world=HANDS_FLAT)
@@ -90,8 +92,11 @@ class Quadruped(Movement):
         st.lumbar_arch = lerp(0.0, rep.arch, s)
         st.planted = (f"leg.{self.o}", "arm.L", "arm.R")
         st.plant_weight = {f"leg.{self.w}": 1.0 - s}
-        st.legs[self.w] = Leg(hip=self.hip(lerp(self.rest_hip, rep.hip_ext, s)),
-                              knee=lerp(self.rest_knee, rep.knee, s), ankle=lerp(88, 10, s))
+        st.legs[self.w] = Leg(
+            hip=self.hip(lerp(self.rest_hip, rep.hip_ext, s)),
+            knee=lerp(self.rest_knee, rep.knee, s),
+            ankle=lerp(88, 10, s),
+        )
         return st
 
 
@@ -128,8 +133,11 @@ class Standing(Movement):
         st = Stance(up=up, front=front, neck_flex=-5, planted=(f"leg.{self.o}",))
         st.lumbar_arch = lerp(0.0, rep.arch, s)
         st.legs[self.o] = Leg(hip=self.hip(-self.hinge), knee=8)
-        st.legs[self.w] = Leg(hip=self.hip(lerp(-self.hinge + 3, rep.hip_ext, s)),
-                              knee=lerp(12, rep.knee, s), ankle=lerp(0, 15, s))
+        st.legs[self.w] = Leg(
+            hip=self.hip(lerp(-self.hinge + 3, rep.hip_ext, s)),
+            knee=lerp(12, rep.knee, s),
+            ankle=lerp(0, 15, s),
+        )
         for sd in SIDES:
             st.arms[sd] = Arm(shoulder=shoulder_q(self.hinge + 25, side=sd), elbow=25)
         return st
@@ -145,10 +153,12 @@ class BirdDog(Quadruped):
 
     def stance(self, s, rep):
         st = self.base()
-        st.legs[self.w] = Leg(hip=self.hip(lerp(-90, 0, s)), knee=lerp(90, 3, s),
-                              ankle=lerp(70, 30, s))
-        st.arms[self.o] = Arm(shoulder=shoulder_q(lerp(88, 175, s), side=self.o),
-                              hand_world=HANDS_FLAT)
+        st.legs[self.w] = Leg(
+            hip=self.hip(lerp(-90, 0, s)), knee=lerp(90, 3, s), ankle=lerp(70, 30, s)
+        )
+        st.arms[self.o] = Arm(
+            shoulder=shoulder_q(lerp(88, 175, s), side=self.o), hand_world=HANDS_FLAT
+        )
         st.planted = (f"leg.{self.o}", f"arm.{self.w}")
         return st
 
@@ -161,8 +171,9 @@ class FireHydrant(Quadruped):
 
     def stance(self, s, rep):
         st = self.base()
-        st.legs[self.w] = Leg(hip=self.hip(-90, abd_flexed=lerp(0, 55, s)), knee=90,
-                              ankle=lerp(70, 40, s))
+        st.legs[self.w] = Leg(
+            hip=self.hip(-90, abd_flexed=lerp(0, 55, s)), knee=90, ankle=lerp(70, 40, s)
+        )
         return st
 
 
@@ -177,8 +188,9 @@ class GluteBridge(Movement):
         st = Stance(up=X.copy(), front=Z.copy(), neck_flex=lerp(5, 30, s))
         st.pitch = lerp(0, -28, s)
         for sd in SIDES:
-            st.legs[sd] = Leg(hip=self.hip(lerp(-75, -5, s), side=sd), knee=lerp(100, 90, s),
-                              ankle=-5)
+            st.legs[sd] = Leg(
+                hip=self.hip(lerp(-75, -5, s), side=sd), knee=lerp(100, 90, s), ankle=-5
+            )
             st.arms[sd] = Arm(shoulder=shoulder_q(3, abd=12, side=sd))
         if self.single_leg:
             st.legs[self.w] = Leg(hip=self.hip(lerp(-40, -5, s)), knee=3, ankle=10)
@@ -200,8 +212,9 @@ class Squat(Movement):
         lean = lerp(3, 40, s)
         a = 0.4 * k
         la = np.radians(lean)
-        st = Stance(up=np.array([np.sin(la), 0, np.cos(la)]),
-                    front=np.array([np.cos(la), 0, -np.sin(la)]))
+        st = Stance(
+            up=np.array([np.sin(la), 0, np.cos(la)]), front=np.array([np.cos(la), 0, -np.sin(la)])
+        )
         for sd in SIDES:
             st.legs[sd] = Leg(hip=self.hip(-(k - a + lean), side=sd), knee=k, ankle=-a)
             st.arms[sd] = Arm(shoulder=shoulder_q(lerp(10, 85, s) + lean, side=sd), elbow=10)
@@ -219,8 +232,9 @@ class SingleLegDeadlift(Standing):
         up, front = self.hinged(h)
         st = Stance(up=up, front=front, neck_flex=-5)
         st.legs[self.o] = Leg(hip=self.hip(-h), knee=lerp(3, 15, s))
-        st.legs[self.w] = Leg(hip=self.hip(lerp(-3, 0, s)), knee=lerp(5, 8, s),
-                              ankle=lerp(0, 20, s))
+        st.legs[self.w] = Leg(
+            hip=self.hip(lerp(-3, 0, s)), knee=lerp(5, 8, s), ankle=lerp(0, 20, s)
+        )
         for sd in SIDES:
             st.arms[sd] = Arm(shoulder=shoulder_q(h, side=sd), elbow=5)
         return st
@@ -236,8 +250,9 @@ class HamstringCurl(Standing):
         up, front = self.hinged(6)
         st = Stance(up=up, front=front)
         st.legs[self.o] = Leg(hip=self.hip(-6), knee=4)
-        st.legs[self.w] = Leg(hip=self.hip(lerp(-6, -2, s)), knee=lerp(5, 105, s),
-                              ankle=lerp(0, 20, s))
+        st.legs[self.w] = Leg(
+            hip=self.hip(lerp(-6, -2, s)), knee=lerp(5, 105, s), ankle=lerp(0, 20, s)
+        )
         for sd in SIDES:
             st.arms[sd] = Arm(shoulder=shoulder_q(75, side=sd), elbow=25)
         return st

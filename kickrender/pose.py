@@ -142,8 +142,12 @@ def _levels(parents: np.ndarray) -> list[np.ndarray]:
     return [np.nonzero(depth == d)[0] for d in range(depth.max() + 1)]
 
 
-def forward_kinematics(rig: Rig, driven: dict[int, np.ndarray], root_pos,
-                       twist: dict[int, tuple[int, float]] | None = None) -> Posed:
+def forward_kinematics(
+    rig: Rig,
+    driven: dict[int, np.ndarray],
+    root_pos,
+    twist: dict[int, tuple[int, float]] | None = None,
+) -> Posed:
     """Global rotations and posed heads, one vectorised step per hierarchy level.
     ``twist[b] = (c, t)``: bone b takes slerp(R[parent(b)], driven[c], t)."""
     body = rig.body

@@ -52,8 +52,15 @@ def vertex_normals(V: np.ndarray, F: np.ndarray) -> np.ndarray:
     return n
 
 
-def rasterize(uv: np.ndarray, z: np.ndarray, col: np.ndarray, F: np.ndarray, width: int,
-              height: int, cull_back: bool = True):
+def rasterize(
+    uv: np.ndarray,
+    z: np.ndarray,
+    col: np.ndarray,
+    F: np.ndarray,
+    width: int,
+    height: int,
+    cull_back: bool = True,
+):
     """Draw triangles; returns (rgb float32 (H,W,3), coverage mask (H,W) bool, depth (H,W))."""
     img = np.zeros((height * width, 3), np.float32)
     zbuf = np.full(height * width, np.inf, np.float32)

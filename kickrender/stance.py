@@ -83,18 +83,36 @@ class Poser:
         self.contact = {}
         for s in SIDES:
             self.contact[f"hand.{s}"] = group(
-                lambda n, s=s: n.endswith("." + s)
-                and n.startswith(("wrist", "finger", "metacarpal")))
+                lambda n, s=s: (
+                    n.endswith("." + s) and n.startswith(("wrist", "finger", "metacarpal"))
+                )
+            )
             self.contact[f"knee.{s}"] = group(
-                lambda n, s=s: n in (f"lowerleg01.{s}", f"upperleg02.{s}"), f"lowerleg01.{s}", 0.07)
+                lambda n, s=s: n in (f"lowerleg01.{s}", f"upperleg02.{s}"), f"lowerleg01.{s}", 0.07
+            )
             self.contact[f"forearm.{s}"] = group(
-                lambda n, s=s: n.endswith("." + s)
-                and n.startswith(("lowerarm", "wrist", "finger", "metacarpal")))
+                lambda n, s=s: (
+                    n.endswith("." + s)
+                    and n.startswith(("lowerarm", "wrist", "finger", "metacarpal"))
+                )
+            )
             self.contact[f"foot.{s}"] = group(
-                lambda n, s=s: n.endswith("." + s) and n.startswith(("foot", "toe")))
+                lambda n, s=s: n.endswith("." + s) and n.startswith(("foot", "toe"))
+            )
         self.contact["seat"] = group(lambda n: n in ("root", "pelvis.L", "pelvis.R", "spine05"))
-        self.contact["back"] = group(lambda n: n in ("spine01", "spine02", "clavicle.L",
-                                                      "clavicle.R", "shoulder01.L", "shoulder01.R"))
+        self.contact["back"] = group(
+            lambda n: (
+                n
+                in (
+                    "spine01",
+                    "spine02",
+                    "clavicle.L",
+                    "clavicle.R",
+                    "shoulder01.L",
+                    "shoulder01.R",
+                )
+            )
+        )
 
     # ------------------------------------------------------------------
     def driven(self, st: Stance) -> dict[int, np.ndarray]:
@@ -160,6 +178,7 @@ class Poser:
             return float(skin(self.rest, self.body, T, idx)[:, 2].min())
 
         if groups_b:
+
             def f(pitch):
                 s2 = replace(st, pitch=pitch)
                 return zmin(s2, groups_a) - zmin(s2, groups_b)

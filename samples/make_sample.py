@@ -1,6 +1,6 @@
 """Regenerate samples/kickback_sample.mp4 and its .truth.json (deterministic).
 
-    python samples/make_sample.py
+python samples/make_sample.py
 """
 
 from __future__ import annotations

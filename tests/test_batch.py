@@ -79,8 +79,13 @@ def test_mixed_folder_end_to_end(mixed_folder: Path, tmp_path: Path, workers: st
 
         def spy(*args, **kwargs):  # a real LocalCluster; only records how it was made
             cluster = real(*args, **kwargs)
-            clusters.append({"kwargs": kwargs, "address": cluster.scheduler_address,
-                             "workers": len(cluster.workers)})
+            clusters.append(
+                {
+                    "kwargs": kwargs,
+                    "address": cluster.scheduler_address,
+                    "workers": len(cluster.workers),
+                }
+            )
             return cluster
 
         monkeypatch.setattr(distributed, "LocalCluster", spy)
@@ -200,7 +205,10 @@ def test_find_videos_extensions_pattern_recursion(tmp_path: Path):
         p.write_bytes(b"x")
     assert [p.name for p in find_videos(tmp_path)] == ["a.MP4", "b.mov", "c.webm"]
     assert [p.name for p in find_videos(tmp_path, recursive=True)] == [
-        "a.MP4", "b.mov", "c.webm", "f.mkv"
+        "a.MP4",
+        "b.mov",
+        "c.webm",
+        "f.mkv",
     ]
     assert [p.name for p in find_videos(tmp_path, pattern="*.mp4")] == ["a.MP4"]
     with pytest.raises(InputFileError, match="matching"):
@@ -211,6 +219,12 @@ def test_find_videos_extensions_pattern_recursion(tmp_path: Path):
 
 def test_report_names_never_clash():
     names = _report_names(["a.mp4", "A.mov", "x/b.mp4", "y/b.mp4", "c.mp4", "summary.mp4"])
-    assert names == ["a.mp4.json", "A.mov.json", "x__b.mp4.json", "y__b.mp4.json", "c.json",
-                     "summary.mp4.json"]
+    assert names == [
+        "a.mp4.json",
+        "A.mov.json",
+        "x__b.mp4.json",
+        "y__b.mp4.json",
+        "c.json",
+        "summary.mp4.json",
+    ]
     assert len(set(n.lower() for n in names)) == len(names)

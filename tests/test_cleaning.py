@@ -30,12 +30,18 @@ def test_lowpass_removes_noise_and_keeps_slow_signal():
     noisy = slow + rng.normal(0, 4, t.size)
     y = lowpass(noisy, fs, 6.0)
     inner = slice(15, -15)
-    assert np.sqrt(np.mean((y[inner] - slow[inner]) ** 2)) < 3.0  # white noise sd 4, 40% of the band kept -> about 2.5
+    assert (
+        np.sqrt(np.mean((y[inner] - slow[inner]) ** 2)) < 3.0
+    )  # white noise sd 4, 40% of the band kept -> about 2.5
     assert np.sqrt(np.mean((noisy[inner] - slow[inner]) ** 2)) > 3.5
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.integers(1, 80), elements=st.one_of(st.floats(-500, 500), st.just(np.nan))))
+@given(
+    arrays(
+        np.float64, st.integers(1, 80), elements=st.one_of(st.floats(-500, 500), st.just(np.nan))
+    )
+)
 def test_lowpass_keeps_length_and_nan_positions(x):
     y = lowpass(x, 30.0, 6.0)
     assert y.shape == x.shape

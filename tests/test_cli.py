@@ -93,7 +93,9 @@ def test_broken_config(tmp_path, grey_clip):
     one_line_error(invoke(str(grey_clip), "--config", str(bad)), 6, "not valid TOML")
     unknown = tmp_path / "unknown.toml"
     unknown.write_text("[rules.quadruped]\nlumbar_arch_fualt_deg = 3\n")
-    one_line_error(invoke(str(grey_clip), "--config", str(unknown)), 6, "rules.quadruped.lumbar_arch_fualt_deg")
+    one_line_error(
+        invoke(str(grey_clip), "--config", str(unknown)), 6, "rules.quadruped.lumbar_arch_fualt_deg"
+    )
     wrong = tmp_path / "wrong.toml"
     wrong.write_text('[filter]\ncutoff_hz = "six"\n')
     one_line_error(invoke(str(grey_clip), "--config", str(wrong)), 6, "filter.cutoff_hz")
@@ -104,7 +106,9 @@ def _fake_analysis(monkeypatch, **kw):
     pose, _ = make_pose_sequence(**kw)
 
     def fake(path, cfg=None, estimator=None, progress=None):
-        info = VideoInfo(str(path), 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0)
+        info = VideoInfo(
+            str(path), 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0
+        )
         return pipeline.analyze_pose(pose, info, cfg)
 
     monkeypatch.setattr(pipeline, "analyze_video", fake)

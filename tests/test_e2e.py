@@ -76,8 +76,15 @@ def test_look_alike_gives_no_reps(rendered):
 
 def test_rotated_phone_clip_with_fade_in(rendered):
     path, truth = rendered(
-        "rotated", variant="quadruped", side="right", facing="left", rotate90=True,
-        black_frames=4, fade_in_s=0.5, arch_reps=(2,), seed=0,
+        "rotated",
+        variant="quadruped",
+        side="right",
+        facing="left",
+        rotate90=True,
+        black_frames=4,
+        fade_in_s=0.5,
+        arch_reps=(2,),
+        seed=0,
     )
     report = analyze_video(path)
     assert report.video.rotation_deg in (90, 270)
@@ -91,7 +98,11 @@ def test_truncated_clip_is_analysed_as_far_as_it_decodes(rendered):
     report = analyze_video(path)
     assert any("truncated" in w for w in report.warnings)
     whole = [r for r in complete_reps(truth) if not r.get("cut_by_truncation")]
-    cut = [r for r in complete_reps(truth) if r.get("cut_by_truncation") and r["top_s"] < truth["decodable_s"]]
+    cut = [
+        r
+        for r in complete_reps(truth)
+        if r.get("cut_by_truncation") and r["top_s"] < truth["decodable_s"]
+    ]
     # A rep whose return was cut may or may not be counted, depending on how far it came down.
     assert len(whole) <= report.rep_count <= len(whole) + len(cut)
     assert len(whole) >= 2

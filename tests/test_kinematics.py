@@ -3,7 +3,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kickcheck.kinematics import angles_from_xy, compute_kinematics, signed_angle_deg, working_leg, per_leg
+from kickcheck.kinematics import (
+    angles_from_xy,
+    compute_kinematics,
+    per_leg,
+    signed_angle_deg,
+    working_leg,
+)
 from kickcheck.landmarks import Landmark as L
 from tests.fixtures import make_pose_sequence
 
@@ -30,7 +36,9 @@ def _quad_xy():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    dx=st.floats(-500, 500), dy=st.floats(-500, 500), s=st.floats(0.2, 5.0),
+    dx=st.floats(-500, 500),
+    dy=st.floats(-500, 500),
+    s=st.floats(0.2, 5.0),
     rot=st.floats(-30, 30),
 )
 def test_angles_unchanged_by_translation_scale_and_rotation(dx, dy, s, rot):
@@ -43,7 +51,13 @@ def test_angles_unchanged_by_translation_scale_and_rotation(dx, dy, s, rot):
     out = angles_from_xy(moved, facing)
     # Joint angles are invariant; trunk and thigh pitch are measured against the image axes, so
     # they turn with the image.
-    for k in ("hip_ext_left", "hip_ext_right", "knee_flex_left", "knee_flex_right", "elbow_flex_left"):
+    for k in (
+        "hip_ext_left",
+        "hip_ext_right",
+        "knee_flex_left",
+        "knee_flex_right",
+        "elbow_flex_left",
+    ):
         i = __import__("kickcheck.kinematics", fromlist=["ANGLE_NAMES"]).ANGLE_NAMES.index(k)
         np.testing.assert_allclose(out[:, i], base[:, i], atol=1e-6)
 
@@ -53,7 +67,11 @@ def test_angles_unchanged_by_translation_scale_and_rotation(dx, dy, s, rot):
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_recovers_known_angles(variant, facing, side):
     pose, truth = make_pose_sequence(
-        variant=variant, facing=facing, working_side=side, noise_px=1.0, seed=4,
+        variant=variant,
+        facing=facing,
+        working_side=side,
+        noise_px=1.0,
+        seed=4,
         knee_top_per_rep=[90, 60, 90, 45] if variant != "standing" else None,
     )
     kin, _, fac, _ = compute_kinematics(pose, 30.0)

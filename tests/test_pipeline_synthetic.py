@@ -17,14 +17,20 @@ from tests.fixtures import make_pose_sequence
 def run(**kw):
     cfg = kw.pop("config", None)
     pose, truth = make_pose_sequence(**kw)
-    info = VideoInfo("synthetic.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0)
+    info = VideoInfo(
+        "synthetic.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0
+    )
     return analyze_pose(pose, info, cfg), truth
 
 
 @pytest.mark.parametrize("variant", ["quadruped", "forearms", "standing"])
-@pytest.mark.parametrize("facing,side", [("left", "left"), ("left", "right"), ("right", "left"), ("right", "right")])
+@pytest.mark.parametrize(
+    "facing,side", [("left", "left"), ("left", "right"), ("right", "left"), ("right", "right")]
+)
 def test_kickbacks_count_side_and_variant(variant, facing, side):
-    report, truth = run(variant=variant, facing=facing, working_side=side, n_reps=5, noise_px=1.5, seed=2)
+    report, truth = run(
+        variant=variant, facing=facing, working_side=side, n_reps=5, noise_px=1.5, seed=2
+    )
     e = report.exercise
     assert e.is_kickback, e.reason
     assert report.rep_count == truth.n_reps == 5
@@ -36,10 +42,22 @@ def test_kickbacks_count_side_and_variant(variant, facing, side):
         assert abs(r.hip_extension_deg - np.interp(top, truth.t_s, truth.hip_extension_deg)) < 3.0
 
 
-@pytest.mark.parametrize("exercise", [
-    "bird_dog", "fire_hydrant", "glute_bridge", "single_leg_bridge", "single_leg_deadlift",
-    "triceps_kickback", "squat", "standing_leg_curl", "good_morning", "plank", "push_up",
-])
+@pytest.mark.parametrize(
+    "exercise",
+    [
+        "bird_dog",
+        "fire_hydrant",
+        "glute_bridge",
+        "single_leg_bridge",
+        "single_leg_deadlift",
+        "triceps_kickback",
+        "squat",
+        "standing_leg_curl",
+        "good_morning",
+        "plank",
+        "push_up",
+    ],
+)
 def test_look_alikes_give_no_reps_and_say_why(exercise):
     report, _ = run(exercise=exercise, n_reps=5)
     assert not report.exercise.is_kickback
@@ -48,13 +66,16 @@ def test_look_alikes_give_no_reps_and_say_why(exercise):
     assert len(report.exercise.reason) > 40
 
 
-@pytest.mark.parametrize("exercise,words", [
-    ("bird_dog", "arm reached forward"),
-    ("glute_bridge", "lying on its back"),
-    ("triceps_kickback", "arm"),
-    ("standing_leg_curl", "lower leg"),
-    ("single_leg_deadlift", "trunk"),
-])
+@pytest.mark.parametrize(
+    "exercise,words",
+    [
+        ("bird_dog", "arm reached forward"),
+        ("glute_bridge", "lying on its back"),
+        ("triceps_kickback", "arm"),
+        ("standing_leg_curl", "lower leg"),
+        ("single_leg_deadlift", "trunk"),
+    ],
+)
 def test_look_alike_reasons_name_the_movement(exercise, words):
     report, _ = run(exercise=exercise)
     assert words in report.exercise.reason
@@ -67,7 +88,9 @@ def test_partial_reps_at_the_edges_are_not_counted():
 
 
 def test_dropouts_and_label_swaps():
-    report, truth = run(n_reps=6, dropout_frac=0.05, swap_lr_frames=tuple(range(40, 70)), noise_px=2, seed=9)
+    report, truth = run(
+        n_reps=6, dropout_frac=0.05, swap_lr_frames=tuple(range(40, 70)), noise_px=2, seed=9
+    )
     assert report.rep_count == 6
     assert report.exercise.working_side == truth.working_side
 
@@ -86,8 +109,12 @@ def test_camera_yaw_30():
 
 def test_rules_fire_on_faulty_reps_and_stay_quiet_on_good_ones():
     report, truth = run(
-        n_reps=5, peak_hip_ext_deg=12, arch_per_rep=[0, 0, 20, 0, 0], knee_top_per_rep=[90, 90, 90, 25, 90],
-        noise_px=1.0, seed=5,
+        n_reps=5,
+        peak_hip_ext_deg=12,
+        arch_per_rep=[0, 0, 20, 0, 0],
+        knee_top_per_rep=[90, 90, 90, 25, 90],
+        noise_px=1.0,
+        seed=5,
     )
     assert report.rep_count == 5
     flags = [{f.rule_id for f in r.findings if f.severity != "info"} for r in report.reps]

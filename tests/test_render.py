@@ -15,8 +15,16 @@ from kickrender.clip import Scene, render_frame  # noqa: E402
 from kickrender.pose import Posed, skin  # noqa: E402
 from kickrender.raster import Camera  # noqa: E402
 
-SMALL = dict(width=160, height=96, fps=10.0, reps=1, tempo=(0.4, 0.2, 0.4, 0.2), lead_in=0.2,
-             lead_out=0.2, noise=0.0)
+SMALL = dict(
+    width=160,
+    height=96,
+    fps=10.0,
+    reps=1,
+    tempo=(0.4, 0.2, 0.4, 0.2),
+    lead_in=0.2,
+    lead_out=0.2,
+    noise=0.0,
+)
 
 
 def test_skinning_at_rest_reproduces_rest_vertices():
@@ -111,8 +119,16 @@ def test_truncated_file_reads_partially(tmp_path):
 
 def test_mediapipe_detects_rendered_kickback(tmp_path):
     mp = pytest.importorskip("mediapipe")
-    spec = ClipSpec(width=320, height=180, fps=10.0, reps=1, tempo=(0.5, 0.3, 0.5, 0.2),
-                    lead_in=0.2, lead_out=0.2, fill=0.85)
+    spec = ClipSpec(
+        width=320,
+        height=180,
+        fps=10.0,
+        reps=1,
+        tempo=(0.5, 0.3, 0.5, 0.2),
+        lead_in=0.2,
+        lead_out=0.2,
+        fill=0.85,
+    )
     truth = render_clip(spec, tmp_path / "m.mp4")
     pose = mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1)
     det = 0

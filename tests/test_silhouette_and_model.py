@@ -41,8 +41,22 @@ def test_back_sag_side_is_chosen_away_from_the_belly():
 
 
 def test_back_sag_is_nan_without_a_body():
-    assert np.isnan(back_sag(np.zeros((100, 100), np.float32), np.array([10.0, 50]), np.array([90.0, 50]), np.array([50.0, 90])))
-    assert np.isnan(back_sag(np.ones((100, 100), np.float32), np.array([10.0, 50]), np.array([10.5, 50]), np.array([50.0, 90])))
+    assert np.isnan(
+        back_sag(
+            np.zeros((100, 100), np.float32),
+            np.array([10.0, 50]),
+            np.array([90.0, 50]),
+            np.array([50.0, 90]),
+        )
+    )
+    assert np.isnan(
+        back_sag(
+            np.ones((100, 100), np.float32),
+            np.array([10.0, 50]),
+            np.array([10.5, 50]),
+            np.array([50.0, 90]),
+        )
+    )
 
 
 def test_installed_model_matches_the_manifest():

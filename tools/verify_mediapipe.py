@@ -26,8 +26,9 @@ def main() -> None:
     clip = Path(args.clip)
     truth = json.loads(clip.with_name(clip.stem + ".truth.json").read_text())
     frames = truth["frames"]
-    pose = mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1,
-                                  enable_segmentation=True)
+    pose = mp.solutions.pose.Pose(
+        static_image_mode=False, model_complexity=1, enable_segmentation=True
+    )
     names = [n.name.lower() for n in mp.solutions.pose.PoseLandmark]
     det = 0
     n = 0
