@@ -12,7 +12,8 @@ H.264 file, and the report is compared with the renderer's truth. Printed per co
 - hip and knee angle MAE (deg) over the frames where a person was found, and the lumbar arch MAE
   at the rep tops (landmark measure against the true lumbar arch);
 - rep count exact and within one; working side and variant right; look-alikes with no reps;
-- precision and recall of each fault flag, per rep (reps matched by their top time);
+- precision (P), recall (R) and false-flag rate (FF: flagged among reps without that fault) of each
+  fault flag, per rep (reps matched by their top time; a warning or a fault counts as flagged);
 - MediaPipe's detection rate and the median joint error (px) of the near-side shoulder, hip, knee
   and ankle against the truth projection, so the renderer's faithfulness is on record;
 - the silhouette measure's change on reps with and without an arched back.
@@ -39,7 +40,8 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 from kickcheck.config import load_config  # noqa: E402
 from kickcheck.kinematics import per_leg, working_leg  # noqa: E402
 from kickcheck.landmarks import Landmark  # noqa: E402
-from kickcheck.pipeline import analyze_video  # noqa: E402
+from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
+from kickcheck.types import PoseSequence, VideoInfo  # noqa: E402
 from kickrender import ClipSpec, render_clip  # noqa: E402
 
 FAULTS = ("lumbar_hyperextension", "knee_straightened")
@@ -115,10 +117,54 @@ def _near_side(truth: dict) -> str:
     return truth["facing"]  # facing right shows the right side
 
 
-def evaluate(spec: ClipSpec, path: str, cfg) -> dict:
-    truth = render_clip(spec, path)
+def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
+    """Render (or, with ``reuse``, load) one clip and its truth, run the pipeline, compare.
+
+    With ``reuse`` the clip, its truth and its pose landmarks (``.pose.npz``) are taken from an
+    earlier run with the same ``--out`` folder when present, so the judgement can be re-scored in
+    seconds after a change to the gate, reps or rules.
+    """
+    truth_path = path[: -len(".mp4")] + ".truth.json"
+    pose_path = path[: -len(".mp4")] + ".pose.npz"
+    if reuse and os.path.exists(truth_path) and os.path.exists(path):
+        with open(truth_path, encoding="utf-8") as fh:
+            truth = json.load(fh)
+    else:
+        truth = render_clip(spec, path)
     t0 = time.perf_counter()
-    report = analyze_video(path, cfg)
+    if reuse and os.path.exists(pose_path):
+        d = np.load(pose_path)
+        pose = PoseSequence(
+            d["xyzv"],
+            d["world"],
+            d["t_s"],
+            int(d["wh"][0]),
+            int(d["wh"][1]),
+            d["back_sag"],
+            d["shot_id"],
+        )
+        info = VideoInfo(
+            path,
+            float(truth["fps"]),
+            len(pose),
+            pose.width,
+            pose.height,
+            float(truth["duration_s"]),
+            int(truth["rotation_deg"]),
+        )
+        report = analyze_pose(pose, info, cfg)
+    else:
+        report = analyze_video(path, cfg)
+        p = report.pose
+        np.savez(
+            pose_path,
+            xyzv=p.xyzv,
+            world=p.world,
+            t_s=p.t_s,
+            back_sag=p.back_sag,
+            shot_id=p.shot_id,
+            wh=[p.width, p.height],
+        )
     secs = time.perf_counter() - t0
     frames = truth["frames"]
     n = min(len(frames), len(report.pose))
@@ -159,7 +205,7 @@ def evaluate(spec: ClipSpec, path: str, cfg) -> dict:
     res["side_ok"] = report.exercise.working_side == truth["working_side"]
     res["variant_ok"] = report.exercise.variant == truth["variant"]
     # Per-rep fault matching by top time.
-    flags = {f: {"tp": 0, "fp": 0, "fn": 0} for f in FAULTS}
+    flags = {f: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for f in FAULTS}
     arch_err, sag_arch, sag_clean = [], [], []
     for tr in true_reps:
         match = min(report.reps, key=lambda r: abs(r.rep.top_s - tr["top_s"]), default=None)
@@ -176,6 +222,19 @@ def evaluate(spec: ClipSpec, path: str, cfg) -> dict:
                 flags[f]["fn"] += 1
             elif f in got:
                 flags[f]["fp"] += 1
+            else:
+                flags[f]["tn"] += 1
+        res.setdefault("rep_measures", []).append(
+            {
+                "faults": tr["faults"],
+                "arch_deg": match.lumbar_arch_deg,
+                "sag": match.back_sag_change,
+                "knee_top": match.knee_flexion_deg,
+                "knee_start": match.knee_flexion_start_deg,
+                "hip_top": match.hip_extension_deg,
+                "flags": sorted(got),
+            }
+        )
         arch_true = tr["target"]["lumbar_arch_deg"]
         if np.isfinite(match.lumbar_arch_deg):
             arch_err.append(abs(match.lumbar_arch_deg - arch_true))
@@ -213,11 +272,12 @@ def summarise(label: str, rows: list[dict]) -> str:
             f"variant {sum(r['variant_ok'] for r in kb)}/{len(kb)}",
         ]
         for f in FAULTS:
-            c = {k: sum(r["flags"][f][k] for r in kb) for k in ("tp", "fp", "fn")}
+            c = {k: sum(r["flags"][f].get(k, 0) for r in kb) for k in ("tp", "fp", "fn", "tn")}
             prec = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
             rec = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
             short = "arch" if f.startswith("lumbar") else "knee"
-            parts.append(f"{short} P {prec:.2f} R {rec:.2f}")
+            fpr = c["fp"] / (c["fp"] + c["tn"]) if c["fp"] + c["tn"] else float("nan")
+            parts.append(f"{short} P {prec:.2f} R {rec:.2f} FF {fpr:.2f}")
     if la:
         parts.append(f"look-alikes no reps {sum(r['reps_found'] == 0 for r in la)}/{len(la)}")
     return "  ".join(parts)
@@ -228,8 +288,14 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="a small subset")
     ap.add_argument("--out", help="keep the rendered clips and a results JSON here")
     ap.add_argument("--only", help="only conditions whose label contains this")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --out: reuse clips, truth and landmarks of an earlier run there",
+    )
+    ap.add_argument("--config", help="kickcheck TOML config to score with")
     args = ap.parse_args(argv)
-    cfg = load_config()
+    cfg = load_config(args.config)
     items = grid(args.quick)
     if args.only:
         items = [(c, s) for c, s in items if args.only in c]
@@ -241,7 +307,7 @@ def main(argv=None) -> int:
     for i, (cond, spec) in enumerate(items):
         path = os.path.join(out, f"clip{i:03d}.mp4")
         try:
-            r = evaluate(spec, path, cfg)
+            r = evaluate(spec, path, cfg, reuse=args.reuse and bool(args.out))
         except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
             print(f"[{i + 1}/{len(items)}] {cond}: ERROR {type(exc).__name__}: {exc}", flush=True)
             continue

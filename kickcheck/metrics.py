@@ -43,7 +43,6 @@ def measure_rep(
     scorable = bool(np.isfinite(seg).all()) and e > s
     hip_top = float(np.nanmax(seg)) if np.isfinite(seg).any() else float("nan")
     hip_start = float(hip[s])
-    knee_top = _window(knee, p)
     knee_start = _window(knee, s)
     beyond = max(0.0, hip_top - hip_extension_limit_deg)
     if variant == "standing":
@@ -63,6 +62,10 @@ def measure_rep(
     while hi + 1 in band and hi + 1 <= e:
         hi += 1
     tempo = Tempo(up_s=float(t[lo] - t[s]), hold_s=float(t[hi] - t[lo]), down_s=float(t[e] - t[hi]))
+    # The knee at the top: its median over the hold (steadier than one frame's reading).
+    held = knee[lo : hi + 1]
+    held = held[np.isfinite(held)]
+    knee_top = float(np.median(held)) if held.size else _window(knee, p)
     return RepResult(
         rep=rep,
         hip_extension_deg=hip_top,

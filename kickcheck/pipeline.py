@@ -19,7 +19,7 @@ from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.metrics import measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import segment_reps
-from kickcheck.rules import evaluate
+from kickcheck.rules import evaluate, knee_style
 from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
 
 ProgressFn = Callable[[int], None]
@@ -125,7 +125,7 @@ def analyze_pose(
         top_band_deg=r.top_band_deg,
     )
     rules = getattr(cfg.rules, variant)
-    results: list[RepResult] = []
+    measured: list[RepResult] = []
     for rep in (x for x in reps if not x.partial):
         side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
         m = measure_rep(
@@ -137,7 +137,12 @@ def analyze_pose(
             hip_extension_limit_deg=rules.hip_extension_limit_deg,
             top_band_deg=r.top_band_deg,
         )
-        results.append(dataclasses.replace(m, findings=evaluate(m, rules, variant)))
+        measured.append(m)
+    style = knee_style(measured)
+    exercise = dataclasses.replace(exercise, style=style)
+    results = [
+        dataclasses.replace(m, findings=evaluate(m, rules, variant, style)) for m in measured
+    ]
     partial = tuple(x for x in reps if x.partial)
     unscorable = [x.rep.index for x in results if not x.scorable]
     if unscorable:

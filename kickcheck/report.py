@@ -103,6 +103,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "exercise": {
             "is_kickback": e.is_kickback,
             "variant": e.variant,
+            "style": e.style,
             "working_side": e.working_side,
             "facing": e.facing,
             "view": e.view,
@@ -183,7 +184,9 @@ def to_text(report: Report) -> str:
         out.append(e.reason[0].upper() + e.reason[1:] + ".")
         return "\n".join(out) + "\n"
     out.append(
-        f"Exercise: glute kickback, {e.variant} variant, working side {e.working_side}, "
+        f"Exercise: glute kickback, {e.variant} variant"
+        + (f" ({e.style.replace('_', ' ')})" if e.style else "")
+        + f", working side {e.working_side}, "
         f"facing {e.facing}, {e.view} view"
     )
     if not report.reps:

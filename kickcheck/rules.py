@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from kickcheck.config import VariantRules
 from kickcheck.types import Finding, RepResult
 
@@ -24,7 +26,7 @@ WHY = {
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
-    check: Callable[[RepResult, VariantRules, str], Finding | None]
+    check: Callable[[RepResult, VariantRules, str, str | None], Finding | None]
     description: str
 
 
@@ -38,7 +40,7 @@ def _severity(value: float, warn: float, fault: float) -> str | None:
     return None
 
 
-def _lumbar(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+def _lumbar(r: RepResult, c: VariantRules, variant: str, style: str | None) -> Finding | None:
     """The landmark measure decides and grades; the silhouette measure, where it could be taken,
     must agree (its back sag rose by at least ``lumbar_confirm_sag`` trunk lengths)."""
     sev = _severity(r.lumbar_arch_deg, c.lumbar_arch_warning_deg, c.lumbar_arch_fault_deg)
@@ -57,11 +59,16 @@ def _lumbar(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
     )
 
 
-def _knee(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+def _knee(r: RepResult, c: VariantRules, variant: str, style: str | None) -> Finding | None:
+    """Bent-knee kickback on all fours: the knee opens toward straight at the top. Standing: the knee
+    locks fully straight. On all fours, a set whose knee is straight at the top of most reps is the
+    straight-leg kickback: its straight knee is deliberate and never flagged, nor is a near-straight
+    standing leg."""
     if not (math.isfinite(r.knee_flexion_deg) and math.isfinite(r.knee_flexion_start_deg)):
         return None
-    bent_start = r.knee_flexion_start_deg >= 45.0
-    if variant == "quadruped" and bent_start:
+    if variant == "quadruped":
+        if style == "straight_leg" or r.knee_flexion_start_deg < 45.0:
+            return None
         opened = r.knee_flexion_start_deg - r.knee_flexion_deg
         sev = _severity(opened, c.knee_open_warning_deg, c.knee_open_fault_deg)
         if sev is None or r.knee_flexion_deg > c.knee_open_max_top_deg:
@@ -87,7 +94,7 @@ def _knee(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
     return None
 
 
-def _squeeze(r: RepResult, c: VariantRules, variant: str) -> Finding | None:
+def _squeeze(r: RepResult, c: VariantRules, variant: str, style: str | None) -> Finding | None:
     if r.tempo.hold_s >= c.min_hold_s:
         return None
     return Finding(
@@ -107,11 +114,25 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def evaluate(rep: RepResult, rules: VariantRules, variant: str) -> tuple[Finding, ...]:
+#: On all fours, a set whose median knee flexion at the tops is below this is the straight-leg kickback.
+STRAIGHT_LEG_MAX_KNEE_DEG = 45.0
+
+
+def knee_style(reps: list[RepResult]) -> str | None:
+    """ "straight_leg" or "bent_knee": how the knee is held at the top of most reps (None: no reps)."""
+    tops = [r.knee_flexion_deg for r in reps if math.isfinite(r.knee_flexion_deg)]
+    if not tops:
+        return None
+    return "straight_leg" if float(np.median(tops)) < STRAIGHT_LEG_MAX_KNEE_DEG else "bent_knee"
+
+
+def evaluate(
+    rep: RepResult, rules: VariantRules, variant: str, style: str | None = None
+) -> tuple[Finding, ...]:
     """All findings for one rep (none for an unscorable rep)."""
     if not rep.scorable:
         return ()
-    found = (rule.check(rep, rules, variant) for rule in RULES)
+    found = (rule.check(rep, rules, variant, style) for rule in RULES)
     return tuple(f for f in found if f is not None)
 
 

@@ -116,6 +116,8 @@ class Exercise:
     view: str  #: "side", "oblique" or "unknown"
     reason: str = ""  #: why it is (not) a kickback, in plain words
     evidence: dict[str, float] = field(default_factory=dict)
+    #: "bent_knee" or "straight_leg": how the working knee is held at the tops of most reps
+    style: str | None = None
 
 
 @dataclass(frozen=True)
