@@ -41,7 +41,8 @@ from kickcheck.config import load_config  # noqa: E402
 from kickcheck.kinematics import per_leg, working_leg  # noqa: E402
 from kickcheck.landmarks import Landmark  # noqa: E402
 from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
-from kickcheck.types import PoseSequence, VideoInfo  # noqa: E402
+from kickcheck.pose import load_pose_npz, save_pose_npz  # noqa: E402
+from kickcheck.types import VideoInfo  # noqa: E402
 from kickrender import ClipSpec, render_clip  # noqa: E402
 
 FAULTS = ("lumbar_hyperextension", "knee_straightened")
@@ -133,16 +134,7 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
         truth = render_clip(spec, path)
     t0 = time.perf_counter()
     if reuse and os.path.exists(pose_path):
-        d = np.load(pose_path)
-        pose = PoseSequence(
-            d["xyzv"],
-            d["world"],
-            d["t_s"],
-            int(d["wh"][0]),
-            int(d["wh"][1]),
-            d["back_sag"],
-            d["shot_id"],
-        )
+        pose, _ = load_pose_npz(pose_path)
         info = VideoInfo(
             path,
             float(truth["fps"]),
@@ -155,16 +147,7 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
         report = analyze_pose(pose, info, cfg)
     else:
         report = analyze_video(path, cfg)
-        p = report.pose
-        np.savez(
-            pose_path,
-            xyzv=p.xyzv,
-            world=p.world,
-            t_s=p.t_s,
-            back_sag=p.back_sag,
-            shot_id=p.shot_id,
-            wh=[p.width, p.height],
-        )
+        save_pose_npz(pose_path, report.pose)
     secs = time.perf_counter() - t0
     frames = truth["frames"]
     n = min(len(frames), len(report.pose))

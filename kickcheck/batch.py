@@ -40,7 +40,7 @@ import os
 # that runs a task: this runs when this module is imported, which is also what a Dask worker does
 # first when it unpickles a task (LocalCluster workers also inherit it from this process).
 # mediapipe 0.10.21 ignores both (its absl logging is never initialised and writes to fd 2), so
-# ``score_clip`` also points fd 2 at /dev/null while the model runs (``_quiet_native_stderr``).
+# ``score_clip`` also points fd 2 at /dev/null while the model runs (``quiet.quiet_native_stderr``).
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -49,7 +49,6 @@ import fnmatch  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
@@ -60,6 +59,7 @@ import click  # noqa: E402
 
 from kickcheck.config import Config  # noqa: E402
 from kickcheck.errors import InputFileError, KickcheckError, OutputError  # noqa: E402
+from kickcheck.quiet import quiet_native_stderr  # noqa: E402
 from kickcheck.rules import RULES  # noqa: E402
 
 __all__ = [
@@ -197,46 +197,6 @@ def _remove_stale(path: str) -> None:
         pass
 
 
-_quiet_lock = threading.Lock()
-_quiet_depth = 0
-_quiet_saved_fd: int | None = None
-
-
-@contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Point file descriptor 2 at /dev/null (C++ log lines of MediaPipe/TFLite) for the block.
-
-    Process-wide and reference-counted, so tasks running in several threads of one worker do not
-    restore each other's descriptor in the wrong order. Python's ``sys.stderr`` is flushed first.
-    """
-    global _quiet_depth, _quiet_saved_fd
-    with _quiet_lock:
-        if _quiet_depth == 0:
-            try:
-                sys.stderr.flush()
-                saved = os.dup(2)
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 2)
-                os.close(devnull)
-                _quiet_saved_fd = saved
-            except (OSError, ValueError):  # pragma: no cover - no real fd 2
-                _quiet_saved_fd = None
-        _quiet_depth += 1
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_depth -= 1
-            if _quiet_depth == 0 and _quiet_saved_fd is not None:
-                try:
-                    sys.stderr.flush()
-                except (OSError, ValueError):  # pragma: no cover
-                    pass
-                os.dup2(_quiet_saved_fd, 2)
-                os.close(_quiet_saved_fd)
-                _quiet_saved_fd = None
-
-
 def score_clip(
     path: str | os.PathLike[str],
     json_path: str | os.PathLike[str],
@@ -255,7 +215,7 @@ def score_clip(
     label = name or os.path.basename(os.fspath(path))
     t0 = time.perf_counter()
     try:
-        with _quiet_native_stderr():
+        with quiet_native_stderr():
             report = analyze_video(path, config)
         atomic_write_text(json_path, json.dumps(to_dict(report), indent=2) + "\n")
     except KickcheckError as err:

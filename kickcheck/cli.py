@@ -15,6 +15,7 @@ import click
 
 from kickcheck import __version__
 from kickcheck.errors import KickcheckError, NotAKickbackError, OutputError
+from kickcheck.quiet import quiet_native_stderr
 
 # Quiet MediaPipe/TFLite's C++ logging before mediapipe is imported anywhere.
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -49,25 +50,6 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 def _fail(err: KickcheckError) -> None:
     click.echo(f"kickcheck: {err.one_line()}", err=True)
     sys.exit(err.exit_code)
-
-
-def _quiet_stderr_fd():
-    """Silence C-level stderr (TFLite/absl banners) while the model runs; returns a restore fn."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    except OSError:  # pragma: no cover - no real fd 2 (e.g. some test runners)
-        return lambda: None
-
-    def restore() -> None:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-
-    return restore
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,11 +128,12 @@ def main(
             total = info.frames_expected or None
             bar = click.progressbar(length=total, label="analysing", file=sys.stderr)
             bar.__enter__()
-        restore = _quiet_stderr_fd()
         try:
-            report = analyze_video(video, cfg, progress=(lambda n: bar.update(n)) if bar else None)
+            with quiet_native_stderr():
+                report = analyze_video(
+                    video, cfg, progress=(lambda n: bar.update(n)) if bar else None
+                )
         finally:
-            restore()
             if bar is not None:
                 bar.__exit__(None, None, None)
         doc = to_dict(report)

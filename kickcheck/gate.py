@@ -26,26 +26,12 @@ title card or a setup phase does not decide the verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from kickcheck.config import GateConfig
 from kickcheck.kinematics import per_leg, working_leg
 from kickcheck.landmarks import Landmark as L
 from kickcheck.types import Exercise, Kinematics
-
-
-@dataclass(frozen=True)
-class GateParams:
-    min_detected_frac: float = 0.25
-    min_hip_rom_deg: float = 25.0
-    max_top_below_trunk_deg: float = 30.0
-    max_other_leg_ratio: float = 0.5
-    max_trunk_ratio: float = 0.5
-    max_arm_reach_deg: float = 140.0
-    max_thigh_shortening: float = 0.35
-    quadruped_max_trunk_pitch_deg: float = 40.0
-    standing_min_trunk_pitch_deg: float = 15.0
 
 
 def _spread(x: np.ndarray) -> float:
@@ -141,7 +127,7 @@ def _follow(work: np.ndarray, other: np.ndarray) -> float:
     return float(abs(np.median(o[tops]) - np.median(o[bottoms])) / dw)
 
 
-def posture(f: dict[str, float], p: GateParams) -> tuple[str | None, str]:
+def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
     """("quadruped" | "standing" | None, description of what was seen)."""
     pitch = f["trunk_pitch_deg"]
     flat = abs(pitch) <= p.quadruped_max_trunk_pitch_deg
@@ -199,7 +185,7 @@ def judge(
     xyz: np.ndarray,
     facing: np.ndarray,
     detected_frac: float,
-    p: GateParams,
+    p: GateConfig,
     *,
     force_variant: str | None = None,
     force_side: str | None = None,

@@ -14,7 +14,7 @@ import numpy as np
 
 from kickcheck.config import Config, load_config
 from kickcheck.errors import NoPersonDetectedError, VideoOpenError
-from kickcheck.gate import GateParams, judge
+from kickcheck.gate import judge
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.metrics import measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
@@ -101,7 +101,7 @@ def analyze_pose(
         xyz,
         facing,
         float(detected.mean()),
-        GateParams(**dataclasses.asdict(g)),
+        g,
         force_variant=cfg.variant,
         force_side=cfg.side,
     )

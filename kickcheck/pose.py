@@ -241,3 +241,28 @@ def estimate_poses(
         back_sag=np.asarray(sags, np.float32).reshape(t),
         shot_id=np.asarray(shots, np.int32).reshape(t),
     )
+
+
+def save_pose_npz(
+    path: str | os.PathLike[str], pose: PoseSequence, fps: float | None = None
+) -> None:
+    """Keep a clip's landmarks (to re-run the judgement later without the model)."""
+    extra = {} if fps is None else {"fps": fps}
+    np.savez(
+        path,
+        xyzv=pose.xyzv,
+        world=pose.world,
+        t_s=pose.t_s,
+        back_sag=pose.back_sag,
+        shot_id=pose.shot_id,
+        wh=[pose.width, pose.height],
+        **extra,
+    )
+
+
+def load_pose_npz(path: str | os.PathLike[str]) -> tuple[PoseSequence, float | None]:
+    """(landmarks, fps if stored) from ``save_pose_npz``'s file."""
+    d = np.load(path, allow_pickle=False)
+    w, h = (int(x) for x in d["wh"])
+    pose = PoseSequence(d["xyzv"], d["world"], d["t_s"], w, h, d["back_sag"], d["shot_id"])
+    return pose, (float(d["fps"]) if "fps" in d.files else None)
