@@ -33,7 +33,11 @@ def measure_rep(
     *,
     hip_extension_limit_deg: float,
     top_band_deg: float,
+    ankle_in_view: np.ndarray | None = None,
 ) -> RepResult:
+    """Measure one rep. ``ankle_in_view`` [T] (bool) marks frames where the working ankle is inside
+    the image; if it is outside for most of the hold at the top (the foot left the frame), the knee
+    at the top is not measured (NaN) rather than read from MediaPipe's guess."""
     hip = kin[f"hip_ext_{side}"]
     knee = kin[f"knee_flex_{side}"]
     trunk = kin["trunk_pitch"]
@@ -66,6 +70,8 @@ def measure_rep(
     held = knee[lo : hi + 1]
     held = held[np.isfinite(held)]
     knee_top = float(np.median(held)) if held.size else _window(knee, p)
+    if ankle_in_view is not None and np.mean(ankle_in_view[lo : hi + 1]) < 0.5:
+        knee_top = float("nan")
     return RepResult(
         rep=rep,
         hip_extension_deg=hip_top,

@@ -19,10 +19,27 @@ from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.metrics import measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import segment_reps
-from kickcheck.rules import evaluate, knee_style
+from kickcheck.landmarks import Landmark
+from kickcheck.rules import evaluate, knee_style, rep_ranges
 from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
 
 ProgressFn = Callable[[int], None]
+
+
+#: A landmark this close to the image border (fraction of the size) or with a visibility below
+#: MIN_VISIBILITY counts as out of view: MediaPipe only guesses where it is.
+EDGE_MARGIN = 0.01
+MIN_VISIBILITY = 0.3
+
+
+def in_view(pose: PoseSequence, landmark_name: str) -> np.ndarray:
+    """bool [T]: the landmark lies inside the image and MediaPipe calls it visible."""
+    p = pose.xyzv[:, Landmark[landmark_name]]
+    mx, my = EDGE_MARGIN * pose.width, EDGE_MARGIN * pose.height
+    with np.errstate(invalid="ignore"):
+        inside = (p[:, 0] >= mx) & (p[:, 0] <= pose.width - mx)
+        inside &= (p[:, 1] >= my) & (p[:, 1] <= pose.height - my)
+        return inside & (p[:, 3] >= MIN_VISIBILITY)
 
 
 def sample_rate_hz(t_s: np.ndarray, nominal_fps: float) -> float:
@@ -126,6 +143,7 @@ def analyze_pose(
     )
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
+    foot_out: list[int] = []
     for rep in (x for x in reps if not x.partial):
         side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
         m = measure_rep(
@@ -136,14 +154,22 @@ def analyze_pose(
             variant,
             hip_extension_limit_deg=rules.hip_extension_limit_deg,
             top_band_deg=r.top_band_deg,
+            ankle_in_view=in_view(pose, f"{side.upper()}_ANKLE"),
         )
         measured.append(m)
+        if np.isnan(m.knee_flexion_deg):
+            foot_out.append(rep.index)
     style = knee_style(measured)
     exercise = dataclasses.replace(exercise, style=style)
     results = [
         dataclasses.replace(m, findings=evaluate(m, rules, variant, style)) for m in measured
     ]
     partial = tuple(x for x in reps if x.partial)
+    if foot_out:
+        warnings.append(
+            f"the working foot was out of the frame at the top of rep(s) {rep_ranges(foot_out)}: "
+            "the knee was not scored there"
+        )
     unscorable = [x.rep.index for x in results if not x.scorable]
     if unscorable:
         warnings.append(f"reps {unscorable} crossed a long gap in tracking and were not scored")

@@ -172,6 +172,11 @@ def frames_csv(report: Report) -> str:
     return buf.getvalue()
 
 
+def _deg(x: float, width: int) -> str:
+    """An angle right-aligned in ``width`` characters plus "°", or "-" when it was not measured."""
+    return f"{x:{width}.0f}°" if math.isfinite(x) else f"{'-':>{width}s} "
+
+
 def to_text(report: Report) -> str:
     v, e = report.video, report.exercise
     out = [
@@ -195,9 +200,9 @@ def to_text(report: Report) -> str:
         out.append(" rep   top_s  hip_ext  knee_flex  lumbar  up/hold/down s  flags")
     for r in report.reps:
         flags = ", ".join(f"{f.rule_id}({f.severity})" for f in r.findings) or "ok"
-        arch = f"{r.lumbar_arch_deg:5.0f}°" if math.isfinite(r.lumbar_arch_deg) else "    -"
+        arch = _deg(r.lumbar_arch_deg, 5)
         out.append(
-            f"{r.rep.index:4d} {r.rep.top_s:7.2f} {r.hip_extension_deg:7.0f}° {r.knee_flexion_deg:9.0f}°"
+            f"{r.rep.index:4d} {r.rep.top_s:7.2f} {_deg(r.hip_extension_deg, 7)} {_deg(r.knee_flexion_deg, 9)}"
             f" {arch}  {r.tempo.up_s:4.1f}/{r.tempo.hold_s:4.1f}/{r.tempo.down_s:4.1f}  {flags}"
         )
     if report.partial_reps:

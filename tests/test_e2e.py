@@ -107,3 +107,28 @@ def test_truncated_clip_is_analysed_as_far_as_it_decodes(rendered):
     assert len(whole) <= report.rep_count <= len(whole) + len(cut)
     assert len(whole) >= 2
     assert np.isfinite([r.hip_extension_deg for r in report.reps]).all()
+
+
+def test_foot_out_of_frame_and_subtitle_over_the_body(rendered):
+    path, truth = rendered(
+        "conditions",
+        variant="quadruped",
+        side="left",
+        facing="left",
+        foot_exit=True,
+        banner_text="SUBSCRIBE FOR MORE",
+        arch_reps=(2,),
+        seed=8,
+    )
+    report = analyze_video(path)
+    assert report.exercise.working_side == "left"
+    want = complete_reps(truth)
+    assert report.rep_count == len(want)
+    frames = truth["frames"]
+    for got, tr in zip(report.reps, want):
+        assert abs(got.hip_extension_deg - frames[got.rep.top_frame]["hip_extension_deg"]) < 6.0
+        flagged = {f.rule_id for f in got.findings if f.severity in ("warning", "fault")}
+        assert flagged == set(tr["faults"])
+    # Where the foot was out of the frame at the top, the knee is not guessed.
+    assert any("out of the frame" in w for w in report.warnings)
+    assert any(np.isnan(r.knee_flexion_deg) for r in report.reps)
