@@ -16,10 +16,10 @@ from kickcheck.config import Config, load_config
 from kickcheck.errors import NoPersonDetectedError, VideoOpenError
 from kickcheck.gate import judge
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
+from kickcheck.landmarks import Landmark
 from kickcheck.metrics import measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import segment_reps
-from kickcheck.landmarks import Landmark
 from kickcheck.rules import evaluate, knee_style, rep_ranges
 from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
 
