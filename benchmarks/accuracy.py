@@ -107,10 +107,23 @@ def grid(quick: bool) -> list[tuple[str, ClipSpec]]:
             continue
         side, facing = combos[k % 4]
         k += 1
-        out.append((f"condition: {name}", ClipSpec(
-            exercise="kickback", variant=("quadruped", "standing")[k % 2], side=side, facing=facing,
-            reps=4, arch_reps=(2,), seed=k, shape=shapes[k % 3], background=backgrounds[k % 3],
-            **extra)))
+        out.append(
+            (
+                f"condition: {name}",
+                ClipSpec(
+                    exercise="kickback",
+                    variant=("quadruped", "standing")[k % 2],
+                    side=side,
+                    facing=facing,
+                    reps=4,
+                    arch_reps=(2,),
+                    seed=k,
+                    shape=shapes[k % 3],
+                    background=backgrounds[k % 3],
+                    **extra,
+                ),
+            )
+        )
     from kickrender.exercises import LOOKALIKES
 
     for n_la, name in enumerate(LOOKALIKES):
@@ -199,7 +212,7 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
     if not truth["is_kickback"]:
         return res
     kin = report.kinematics
-    right = working_leg(kin, truth["working_side"])
+    right = working_leg(kin)  # the pipeline's own choice of leg, as a user gets it
     hip = per_leg(kin, "hip_ext", right)[:n]
     knee = per_leg(kin, "knee_flex", right)[:n]
     th = np.array([f["hip_extension_deg"] for f in frames[:n]])

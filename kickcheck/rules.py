@@ -83,13 +83,14 @@ def _knee(r: RepResult, c: VariantRules, variant: str, style: str | None) -> Fin
             f"(from {r.knee_flexion_start_deg:.0f}° to {r.knee_flexion_deg:.0f}° of bend)",
         )
     if r.knee_flexion_deg < c.knee_locked_deg:
+        # "info": MediaPipe cannot tell a locked knee from a near-straight one (see the config).
         return Finding(
             "knee_straightened",
             r.rep.index,
-            "warning",
+            "info",
             round(r.knee_flexion_deg, 1),
             c.knee_locked_deg,
-            f"Keep a slight bend in the knee: it locked straight ({r.knee_flexion_deg:.0f}° of bend)",
+            f"Keep a slight bend in the knee: it looked locked straight ({r.knee_flexion_deg:.0f}° of bend)",
         )
     return None
 
