@@ -27,16 +27,14 @@ import sys
 import time
 import traceback
 
-import numpy as np
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from kickcheck.config import load_config  # noqa: E402
 from kickcheck.errors import KickcheckError  # noqa: E402
 from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
-from kickcheck.pose import estimate_poses  # noqa: E402
+from kickcheck.pose import estimate_poses, load_pose_npz, save_pose_npz  # noqa: E402
 from kickcheck.report import flag_counts  # noqa: E402
-from kickcheck.types import PoseSequence, VideoInfo  # noqa: E402
+from kickcheck.types import VideoInfo  # noqa: E402
 from kickcheck.video import FrameReader  # noqa: E402
 
 
@@ -51,21 +49,12 @@ def run_clip(path: str, cache: str | None, cfg):
         info = reader.info
         pose = estimate_poses(reader, info.width, info.height)
         os.makedirs(cache, exist_ok=True)
-        np.savez(
-            npz,
-            xyzv=pose.xyzv,
-            world=pose.world,
-            t_s=pose.t_s,
-            back_sag=pose.back_sag,
-            shot_id=pose.shot_id,
-            wh=[info.width, info.height],
-            fps=info.fps,
-        )
-    d = np.load(npz, allow_pickle=False)
-    w, h = (int(x) for x in d["wh"])
-    pose = PoseSequence(d["xyzv"], d["world"], d["t_s"], w, h, d["back_sag"], d["shot_id"])
-    fps = float(d["fps"])
-    info = VideoInfo(path, fps, len(pose), w, h, float(pose.t_s[-1]) + 1 / fps, 0)
+        save_pose_npz(npz, pose, info.fps)
+    pose, fps = load_pose_npz(npz)
+    fps = fps or 30.0
+    info = VideoInfo(
+        path, fps, len(pose), pose.width, pose.height, float(pose.t_s[-1]) + 1 / fps, 0
+    )
     return analyze_pose(pose, info, cfg), info.duration_s
 
 

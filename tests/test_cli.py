@@ -9,12 +9,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-import kickcheck.pipeline as pipeline
 from kickcheck.cli import main
 from kickcheck.errors import ConfigError
-from kickcheck.types import VideoInfo
 from kickcheck.video import VideoSink
-from tests.fixtures import make_pose_sequence
+from tests.fixtures import fake_analysis
 
 
 def invoke(*args: str):
@@ -102,16 +100,7 @@ def test_broken_config(tmp_path, grey_clip):
     one_line_error(invoke(str(grey_clip), "--config", str(tmp_path / "none.toml")), 6, "not found")
 
 
-def _fake_analysis(monkeypatch, **kw):
-    pose, _ = make_pose_sequence(**kw)
-
-    def fake(path, cfg=None, estimator=None, progress=None):
-        info = VideoInfo(
-            str(path), 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0
-        )
-        return pipeline.analyze_pose(pose, info, cfg)
-
-    monkeypatch.setattr(pipeline, "analyze_video", fake)
+_fake_analysis = fake_analysis
 
 
 def test_not_a_kickback_exits_5_and_still_writes_the_reason(monkeypatch, grey_clip, tmp_path):

@@ -17,7 +17,7 @@ from kickcheck.landmarks import Landmark as L
 from kickcheck.overlay import draw_frame, write_overlay
 from kickcheck.types import VideoInfo
 from kickcheck.video import VideoSink
-from tests.fixtures import make_pose_sequence
+from tests.fixtures import fake_analysis, make_pose_sequence
 
 DROPOUT = 30  #: a frame with no person, inside rep 1's way up
 
@@ -234,16 +234,7 @@ def test_writing_into_a_missing_folder_is_an_output_error(clip_and_report, tmp_p
 # CLI --overlay
 
 
-def _fake_analysis(monkeypatch, **kw):
-    pose, _ = make_pose_sequence(**kw)
-
-    def fake(path, cfg=None, estimator=None, progress=None):
-        info = VideoInfo(
-            str(path), 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0
-        )
-        return pipeline.analyze_pose(pose, info, cfg)
-
-    monkeypatch.setattr(pipeline, "analyze_video", fake)
+_fake_analysis = fake_analysis
 
 
 def test_cli_overlay_is_written_also_for_a_clip_that_is_not_a_kickback(
