@@ -2,7 +2,7 @@
 
 Lumbar arch, measure (a), from landmarks (this one drives the ``lumbar_hyperextension`` flag):
   - On all fours: the thigh's extension past the trunk line beyond the hip's anatomical range
-    (``hip_extension_limit_deg``, about 15 degrees). A hip joint cannot extend much further, so
+    (``hip_extension_limit_deg``: 20 degrees on all fours, 25 standing). A hip joint cannot extend much further, so
     anything more must come from the pelvis tilting forward and the lumbar spine extending.
   - Standing: the same, plus the trunk's rotation toward extension (the shoulders rising) from the
     rep's start to its top; the larger of the two.
