@@ -138,21 +138,16 @@ def load_config(path: str | os.PathLike[str] | None = None, **overrides: Any) ->
                 text = fh.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read config file {p}: {exc}") from None
-        user = tomllib.loads(text) if _is_toml(text, p) else {}
+        try:
+            user = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p} is not valid TOML: {exc}") from None
         merged = _merge(dataclasses.asdict(cfg), user, "")
         cfg = _validate(_build(Config, merged, ""))
     clean = {k: v for k, v in overrides.items() if v is not None}
     if clean:
         cfg = _validate(dataclasses.replace(cfg, **clean))
     return cfg
-
-
-def _is_toml(text: str, path: str) -> bool:
-    try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    return True
 
 
 def _merge(base: dict[str, Any], user: dict[str, Any], where: str) -> dict[str, Any]:

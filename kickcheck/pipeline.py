@@ -144,6 +144,7 @@ def analyze_pose(
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []
+    ankle_in_view = {sd: in_view(pose, f"{sd.upper()}_ANKLE") for sd in ("left", "right")}
     for rep in (x for x in reps if not x.partial):
         side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
         m = measure_rep(
@@ -154,7 +155,7 @@ def analyze_pose(
             variant,
             hip_extension_limit_deg=rules.hip_extension_limit_deg,
             top_band_deg=r.top_band_deg,
-            ankle_in_view=in_view(pose, f"{side.upper()}_ANKLE"),
+            ankle_in_view=ankle_in_view[side],
         )
         measured.append(m)
         if np.isnan(m.knee_flexion_deg):
