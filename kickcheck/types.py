@@ -113,11 +113,17 @@ class Exercise:
     variant: str | None  #: "quadruped" or "standing"
     working_side: str | None  #: "left"/"right", the person's own side
     facing: str | None  #: "left"/"right": where the person's front points in the image
-    view: str  #: "side", "oblique" or "unknown"
+    #: "side", "front-oblique", "rear-oblique", "front", "rear" or "unknown" (see ``view_yaw_deg``)
+    view: str
     reason: str = ""  #: why it is (not) a kickback, in plain words
     evidence: dict[str, float] = field(default_factory=dict)
     #: "bent_knee" or "straight_leg": how the working knee is held at the tops of most reps
     style: str | None = None
+    #: "kickback", "not_kickback" or "cannot_tell" (the camera angle is too far from the side)
+    outcome: str = "not_kickback"
+    #: where the camera stood, estimated from the body's 3-D axes: 0 = side view, +90 = in front of
+    #: the person, -90 = behind (NaN when unknown)
+    view_yaw_deg: float = float("nan")
 
 
 @dataclass(frozen=True)
