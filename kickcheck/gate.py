@@ -127,6 +127,17 @@ def _follow(work: np.ndarray, other: np.ndarray) -> float:
     return float(abs(np.median(o[tops]) - np.median(o[bottoms])) / dw)
 
 
+#: The features ``posture`` reads (the evidence behind a posture rejection).
+POSTURE_KEYS = (
+    "trunk_pitch_deg",
+    "hand_drop",
+    "support_knee_drop",
+    "support_knee_flex_deg",
+    "support_ankle_drop",
+    "face_up",
+)
+
+
 def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
     """("quadruped" | "standing" | None, description of what was seen)."""
     pitch = f["trunk_pitch_deg"]
@@ -199,36 +210,61 @@ def judge(
     swr = f["shoulder_width_ratio"]
     view = "unknown" if not np.isfinite(swr) else ("side" if swr < 0.35 else "oblique")
 
-    def no(reason: str, variant: str | None = None) -> Exercise:
-        return Exercise(False, variant, None, facing_name, view, "no kickbacks found: " + reason, f)
+    def no(reason: str, variant: str | None = None, *keys: str) -> Exercise:
+        return Exercise(
+            False,
+            variant,
+            None,
+            facing_name,
+            view,
+            "no kickbacks found: " + reason,
+            f,
+            decided_by=keys,
+        )
 
     if detected_frac < p.min_detected_frac:
-        return no(f"a person was found in only {detected_frac:.0%} of the frames")
+        return no(
+            f"a person was found in only {detected_frac:.0%} of the frames", None, "detected_frac"
+        )
     if f["hip_rom_deg"] < p.min_hip_rom_deg:
         return no(
-            f"the hips hardly moved ({f['hip_rom_deg']:.0f}° of hip motion); {_what_moved(f)}"
+            f"the hips hardly moved ({f['hip_rom_deg']:.0f}° of hip motion); {_what_moved(f)}",
+            None,
+            "hip_rom_deg",
+            "trunk_rom_deg",
+            "elbow_rom_deg",
+            "arm_rom_deg",
+            "knee_rom_deg",
         )
     variant, seen = posture(f, p)
     if force_variant is not None:
         variant = force_variant
     if variant is None:
-        return no(seen)
+        return no(seen, None, *POSTURE_KEYS)
     if f["other_leg_follow"] > p.max_other_leg_ratio:
         return no(
             "both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back",
             variant,
+            "other_leg_follow",
         )
     if f["trunk_follow"] > p.max_trunk_ratio:
         return no(
             "the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk",
             variant,
+            "trunk_follow",
         )
     if f["hip_top_deg"] < -p.max_top_below_trunk_deg:
-        return no("the working thigh never travelled behind the trunk line", variant)
+        return no("the working thigh never travelled behind the trunk line", variant, "hip_top_deg")
     if variant == "quadruped" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
-        return no("an arm reached forward with each kick (a bird dog), not a kickback", variant)
+        return no(
+            "an arm reached forward with each kick (a bird dog), not a kickback",
+            variant,
+            "arm_reach_top_deg",
+        )
     if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
         return no(
-            "the thigh swung out to the side (abduction, as in a fire hydrant), not back", variant
+            "the thigh swung out to the side (abduction, as in a fire hydrant), not back",
+            variant,
+            "thigh_shortening",
         )
     return Exercise(True, variant, side, facing_name, view, f"glute kickbacks, {seen}", f)
