@@ -71,7 +71,10 @@ def _fail(err: KickcheckError) -> None:
 )
 # --- pages, plots and the OpenSim export (kickcheck.page, kickcheck.plots, kickcheck.export) ---
 @click.option(
-    "--html", "html_path", metavar="PATH", help="Write the report page to PATH (one self-contained HTML file)."
+    "--html",
+    "html_path",
+    metavar="PATH",
+    help="Write the report page to PATH (one self-contained HTML file).",
 )
 @click.option(
     "--plots", "plots_dir", metavar="DIR", help="Write the charts as PNG (200 dpi) into DIR."
@@ -124,8 +127,8 @@ def main(
     2 bad path, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config, 7 model, 8 output.
     """
     from kickcheck.config import load_config
-    from kickcheck.pipeline import analyze_video
     from kickcheck.export import frames_csv as make_frames_csv
+    from kickcheck.pipeline import analyze_video
     from kickcheck.report import reps_csv, to_dict, to_text
     from kickcheck.video import atomic_write_text, probe
 

@@ -42,7 +42,10 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "hip_rom_deg": ("working hip's range of motion", "{:.0f}°"),
     "hip_top_deg": ("working hip's extension at the tops (past the trunk line)", "{:.0f}°"),
     "other_hip_rom_deg": ("other hip's range of motion", "{:.0f}°"),
-    "other_leg_follow": ("how far the other hip followed the working one (0 still, 1 together)", "{:.2f}"),
+    "other_leg_follow": (
+        "how far the other hip followed the working one (0 still, 1 together)",
+        "{:.2f}",
+    ),
     "trunk_follow": ("how far the trunk tipped with the kick (0 still, 1 with the leg)", "{:.2f}"),
     "trunk_pitch_deg": ("trunk pitch (0 horizontal, 90 upright)", "{:.0f}°"),
     "trunk_rom_deg": ("trunk's range of motion", "{:.0f}°"),
@@ -99,7 +102,9 @@ def _groups(report: Report, severities: tuple[str, ...]) -> list[_Fault]:
     for rule, items in by_rule.items():
         idx = [i for i, _ in items]
         where = f"rep {idx[0]}" if len(idx) == 1 else f"reps {rep_ranges(idx)}"
-        out.append(_Fault(rule, _worst(f for _, f in items), where, WHY.get(rule, ""), tuple(items)))
+        out.append(
+            _Fault(rule, _worst(f for _, f in items), where, WHY.get(rule, ""), tuple(items))
+        )
     return out
 
 
@@ -130,8 +135,10 @@ def _evidence_rows(report: Report) -> list[dict[str, str]]:
         if key not in ev:
             continue
         label, fmt = EVIDENCE_WORDS.get(key, (key.replace("_", " "), "{:.2f}"))
-        v = float(ev[key])
-        rows.append({"key": key, "label": label, "value": fmt.format(v) if math.isfinite(v) else "–"})
+        v = float(ev[key]) + 0.0  # no "-0"
+        rows.append(
+            {"key": key, "label": label, "value": fmt.format(v) if math.isfinite(v) else "–"}
+        )
     return rows
 
 

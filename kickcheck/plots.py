@@ -91,15 +91,28 @@ def _threshold(ax: Axes, y: float, label: str, color: str, style: str = "--") ->
         va="bottom",
         fontsize=7,
         color=color,
-        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        bbox={
+            "boxstyle": "round,pad=0.15",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.85,
+        },
         zorder=5,
     )
 
 
 def _not_measured(ax: Axes, y: np.ndarray, what: str) -> None:
     if not np.isfinite(np.asarray(y, float)).any():
-        ax.text(0.5, 0.5, f"{what} not measured in this clip", transform=ax.transAxes,
-                ha="center", va="center", fontsize=8, color="#566573")
+        ax.text(
+            0.5,
+            0.5,
+            f"{what} not measured in this clip",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="#566573",
+        )
 
 
 def _shade_reps(ax: Axes, report: Report, t: np.ndarray) -> None:
@@ -110,7 +123,9 @@ def _shade_reps(ax: Axes, report: Report, t: np.ndarray) -> None:
         ax.axvspan(r.rep.start_s, r.rep.end_s, color=color, alpha=alpha, linewidth=0, zorder=0)
 
 
-def _finite_lim(*arrays: np.ndarray, pad: float = 0.08, at_least: float = 10.0) -> tuple[float, float]:
+def _finite_lim(
+    *arrays: np.ndarray | list[float], pad: float = 0.08, at_least: float = 10.0
+) -> tuple[float, float]:
     vals = np.concatenate([np.asarray(a, float).ravel() for a in arrays])
     vals = vals[np.isfinite(vals)]
     if not vals.size:
@@ -153,8 +168,18 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
             f"hip allowance {c.hip_extension_limit_deg:g}°: beyond it the lower back arches",
             "#566573",
         )
-        _threshold(ax_arch, c.lumbar_arch_warning_deg, f"warning {c.lumbar_arch_warning_deg:g}°", SEVERITY_COLORS["warning"])
-        _threshold(ax_arch, c.lumbar_arch_fault_deg, f"fault {c.lumbar_arch_fault_deg:g}°", SEVERITY_COLORS["fault"])
+        _threshold(
+            ax_arch,
+            c.lumbar_arch_warning_deg,
+            f"warning {c.lumbar_arch_warning_deg:g}°",
+            SEVERITY_COLORS["warning"],
+        )
+        _threshold(
+            ax_arch,
+            c.lumbar_arch_fault_deg,
+            f"fault {c.lumbar_arch_fault_deg:g}°",
+            SEVERITY_COLORS["fault"],
+        )
         _threshold(
             ax_sag,
             c.lumbar_confirm_sag,
@@ -179,8 +204,13 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
     ax_hip.set_ylim(ax_hip.get_ylim()[0], ax_hip.get_ylim()[1] + 0.12 * np.ptp(ax_hip.get_ylim()))
     ax_knee.set_ylim(*_finite_lim(tr.knee_flexion_deg, [c.knee_open_max_top_deg] if c else []))
     arch_refs = [c.lumbar_arch_fault_deg] if c else []
-    ax_arch.set_ylim(min(-1.0, _finite_lim(tr.lumbar_arch_deg, arch_refs)[0]), _finite_lim(tr.lumbar_arch_deg, arch_refs)[1])
-    ax_sag.set_ylim(*_finite_lim(tr.back_sag_change, [c.lumbar_confirm_sag, 0.0] if c else [0.0], at_least=0.06))
+    ax_arch.set_ylim(
+        min(-1.0, _finite_lim(tr.lumbar_arch_deg, arch_refs)[0]),
+        _finite_lim(tr.lumbar_arch_deg, arch_refs)[1],
+    )
+    ax_sag.set_ylim(
+        *_finite_lim(tr.back_sag_change, [c.lumbar_confirm_sag, 0.0] if c else [0.0], at_least=0.06)
+    )
     # Rep tops: the hip panel marks every rep in its worst colour with its number above; the other
     # panels mark the reps flagged by their own rule.
     for r in report.reps:
@@ -188,7 +218,16 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
         worst = _worst(r.findings)
         y = tr.hip_extension_deg[i]
         if math.isfinite(y):
-            ax_hip.plot(r.rep.top_s, y, "o", ms=7, color=SEVERITY_COLORS[worst], mec="black", mew=0.6, zorder=4)
+            ax_hip.plot(
+                r.rep.top_s,
+                y,
+                "o",
+                ms=7,
+                color=SEVERITY_COLORS[worst],
+                mec="black",
+                mew=0.6,
+                zorder=4,
+            )
         ax_hip.annotate(
             str(r.rep.index),
             xy=(r.rep.top_s, 1.0),
@@ -199,7 +238,7 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
             va="top",
             fontsize=9,
             fontweight="bold",
-            color=SEVERITY_COLORS[worst] if worst != "ok" else "#34495e",
+            color=SEVERITY_COLORS[worst] if worst != "ok" else "#566573",
         )
         for ax, key, series, _ in panels[1:]:
             fs = _panel_findings(r, key)
@@ -211,7 +250,16 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
             elif key == "lumbar":
                 v = r.lumbar_arch_deg
             if math.isfinite(v):
-                ax.plot(r.rep.top_s, v, "v", ms=8, color=SEVERITY_COLORS[_worst(fs)], mec="black", mew=0.6, zorder=4)
+                ax.plot(
+                    r.rep.top_s,
+                    v,
+                    "v",
+                    ms=8,
+                    color=SEVERITY_COLORS[_worst(fs)],
+                    mec="black",
+                    mew=0.6,
+                    zorder=4,
+                )
     ax_sag.set_xlabel("time (s)", fontsize=9)
     if len(t):
         ax_sag.set_xlim(float(t[0]), float(t[-1]))
@@ -231,9 +279,16 @@ def _other_curves_figure(report: Report, width_in: float) -> Figure:
     axes = fig.subplots(2, 1, sharex=True)
     if kin is None:
         return fig
-    for ax, name, label in ((axes[0], "hip_ext", "hip extension (°)"), (axes[1], "knee_flex", "knee flexion (°)")):
-        ax.plot(kin.t_s, kin[f"{name}_left"], color=CURVE_COLORS["hip"], linewidth=1.4, label="left")
-        ax.plot(kin.t_s, kin[f"{name}_right"], color=CURVE_COLORS["other"], linewidth=1.4, label="right")
+    for ax, name, label in (
+        (axes[0], "hip_ext", "hip extension (°)"),
+        (axes[1], "knee_flex", "knee flexion (°)"),
+    ):
+        ax.plot(
+            kin.t_s, kin[f"{name}_left"], color=CURVE_COLORS["hip"], linewidth=1.4, label="left"
+        )
+        ax.plot(
+            kin.t_s, kin[f"{name}_right"], color=CURVE_COLORS["other"], linewidth=1.4, label="right"
+        )
         _style(ax, label)
         ax.legend(fontsize=8, loc="upper right", frameon=False)
     axes[1].set_xlabel("time (s)", fontsize=9)
@@ -264,20 +319,46 @@ def peaks_figure(report: Report, width_in: float = 10.0) -> Figure:
             ax.bar(idx, np.nan_to_num(v, nan=0.0), color=colors, width=0.7, zorder=2)
             for x, y in zip(idx, v):
                 if not math.isfinite(y):
-                    ax.annotate("n/a", (x, 0), ha="center", va="bottom", fontsize=7, color="#566573")
+                    ax.annotate(
+                        "n/a", (x, 0), ha="center", va="bottom", fontsize=7, color="#566573"
+                    )
         ax.set_title(title, fontsize=9)
         ax.set_xticks(idx if len(idx) <= 20 else idx[:: max(1, len(idx) // 10)])
         ax.set_xlabel("rep", fontsize=8)
         _style(ax, "")
         ax.axhline(0, color="#566573", linewidth=0.8)
     if c is not None:
-        _threshold(axes[0], c.hip_extension_limit_deg, f"allowance {c.hip_extension_limit_deg:g}°", "#566573")
-        _threshold(axes[2], c.lumbar_arch_warning_deg, f"warning {c.lumbar_arch_warning_deg:g}°", SEVERITY_COLORS["warning"])
-        _threshold(axes[2], c.lumbar_arch_fault_deg, f"fault {c.lumbar_arch_fault_deg:g}°", SEVERITY_COLORS["fault"])
+        _threshold(
+            axes[0],
+            c.hip_extension_limit_deg,
+            f"allowance {c.hip_extension_limit_deg:g}°",
+            "#566573",
+        )
+        _threshold(
+            axes[2],
+            c.lumbar_arch_warning_deg,
+            f"warning {c.lumbar_arch_warning_deg:g}°",
+            SEVERITY_COLORS["warning"],
+        )
+        _threshold(
+            axes[2],
+            c.lumbar_arch_fault_deg,
+            f"fault {c.lumbar_arch_fault_deg:g}°",
+            SEVERITY_COLORS["fault"],
+        )
         _threshold(axes[3], c.lumbar_confirm_sag, f"confirms {c.lumbar_confirm_sag:g}", "#566573")
         if report.exercise.variant == "quadruped" and report.exercise.style != "straight_leg":
-            _threshold(axes[1], c.knee_open_max_top_deg, f"flagged below {c.knee_open_max_top_deg:g}°", "#566573")
-        for ax, top in ((axes[0], c.hip_extension_limit_deg), (axes[2], c.lumbar_arch_fault_deg), (axes[3], c.lumbar_confirm_sag)):
+            _threshold(
+                axes[1],
+                c.knee_open_max_top_deg,
+                f"flagged below {c.knee_open_max_top_deg:g}°",
+                "#566573",
+            )
+        for ax, top in (
+            (axes[0], c.hip_extension_limit_deg),
+            (axes[2], c.lumbar_arch_fault_deg),
+            (axes[3], c.lumbar_confirm_sag),
+        ):
             lo, hi = ax.get_ylim()
             ax.set_ylim(min(lo, 0.0), max(hi, 1.15 * top))
     fig.suptitle("per rep, at the top (coloured: flagged on that measure)", fontsize=10)
