@@ -287,10 +287,16 @@ def _other_curves_figure(report: Report, width_in: float) -> Figure:
             kin.t_s, kin[f"{name}_left"], color=CURVE_COLORS["hip"], linewidth=1.4, label="left"
         )
         ax.plot(
-            kin.t_s, kin[f"{name}_right"], color=CURVE_COLORS["other"], linewidth=1.4, label="right"
+            kin.t_s,
+            kin[f"{name}_right"],
+            color=CURVE_COLORS["other"],
+            linewidth=1.4,
+            linestyle="--",
+            label="right",
         )
         _style(ax, label)
-        ax.legend(fontsize=8, loc="upper right", frameon=False)
+        ax.set_ylim(*_finite_lim(kin[f"{name}_left"], kin[f"{name}_right"], at_least=20.0))
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes[1].set_xlabel("time (s)", fontsize=9)
     fig.suptitle(f"{os.path.basename(report.video.path)}: not a kickback, no reps", fontsize=10)
     return fig

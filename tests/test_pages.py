@@ -292,6 +292,31 @@ def test_flagged_reps_are_marked_in_their_colour_and_thresholds_drawn(report):
     assert 0.25 < red.any(axis=0).mean() < 0.9  # dashed
 
 
+def test_thresholds_come_from_the_config_the_reps_were_judged_with():
+    import dataclasses
+
+    from kickcheck.config import load_config
+
+    cfg = load_config()
+    quad = dataclasses.replace(
+        cfg.rules.quadruped, lumbar_arch_warning_deg=7.5, lumbar_arch_fault_deg=13.5
+    )
+    cfg = dataclasses.replace(cfg, rules=dataclasses.replace(cfg.rules, quadruped=quad))
+    pose, _ = make_pose_sequence(n_reps=3, arch_per_rep=[0, 20, 0])
+    info = VideoInfo("c.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0)
+    rep = pipeline.analyze_pose(pose, info, cfg)
+    assert rep.rules is quad
+
+    def flat_lines(ax) -> set[float]:
+        ys = [np.asarray(ln.get_ydata(), float) for ln in ax.get_lines()]
+        return {round(float(y[0]), 2) for y in ys if len(y) == 2 and y[0] == y[1]}
+
+    arch_axes = curves_figure(rep).axes[2]
+    assert {7.5, 13.5} <= flat_lines(arch_axes)
+    assert not {6.0, 10.0} & flat_lines(arch_axes)  # not the defaults
+    assert {7.5, 13.5} <= flat_lines(peaks_figure(rep).axes[2])
+
+
 def test_peaks_chart_bar_heights_match_the_reps(report):
     fig = peaks_figure(report)
     img = _render(fig, 100)
