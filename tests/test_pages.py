@@ -42,6 +42,14 @@ from tests.fixtures import fake_analysis, make_pose_sequence
 
 HOSTILE = "<img src=x onerror=alert(1)>.mp4"
 DROPOUT = 15  #: a frame with nobody in it (in the lead-in, outside every rep)
+#: Five reps: rep 2 arches the lower back, rep 4 straightens the knee.
+FIVE_REPS = dict(
+    n_reps=5,
+    arch_per_rep=[0, 20, 0, 0, 0],
+    knee_top_per_rep=[90, 90, 90, 20, 90],
+    dropout_frames=(DROPOUT,),
+    noise_px=0.3,
+)
 
 
 def analyse(name: str = "synthetic.mp4", **kw):
@@ -53,14 +61,7 @@ def analyse(name: str = "synthetic.mp4", **kw):
 @pytest.fixture(scope="module")
 def report():
     """Five reps: rep 2 arches the lower back, rep 4 straightens the knee."""
-    rep, _ = analyse(
-        HOSTILE,
-        n_reps=5,
-        arch_per_rep=[0, 20, 0, 0, 0],
-        knee_top_per_rep=[90, 90, 90, 20, 90],
-        dropout_frames=(DROPOUT,),
-        noise_px=0.3,
-    )
+    rep, _ = analyse(HOSTILE, **FIVE_REPS)
     flags = [sorted(f.rule_id for f in r.findings) for r in rep.reps]
     assert flags == [[], ["lumbar_hyperextension"], [], ["knee_straightened"], []]
     return rep
@@ -411,14 +412,7 @@ def test_mot_header_and_table_are_consistent(report):
 
 
 def test_cli_writes_page_plots_and_mot(monkeypatch, clip, tmp_path):
-    fake_analysis(
-        monkeypatch,
-        n_reps=5,
-        arch_per_rep=[0, 20, 0, 0, 0],
-        knee_top_per_rep=[90, 90, 90, 20, 90],
-        dropout_frames=(DROPOUT,),
-        noise_px=0.3,
-    )
+    fake_analysis(monkeypatch, **FIVE_REPS)
     out = tmp_path / "out"
     out.mkdir()
     args = [str(clip), "-q", "--html", str(out / "r.html"), "--plots", str(out / "plots")]
