@@ -200,9 +200,9 @@ class FrameTrack:
     phase: np.ndarray
 
     def __post_init__(self) -> None:
-        t = self.right.shape[0] if self.right.ndim == 1 else -1
+        _check_shape("right", self.right, (None,))
+        t = self.right.shape[0]
         for name in (
-            "right",
             "hip_extension_deg",
             "knee_flexion_deg",
             "lumbar_arch_deg",
