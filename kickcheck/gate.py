@@ -157,6 +157,17 @@ def _follow(work: np.ndarray, other: np.ndarray, signed: bool = False) -> float:
     return float((do if signed else abs(do)) / dw)
 
 
+#: The features ``posture`` reads (the evidence behind a posture rejection).
+POSTURE_KEYS = (
+    "trunk_pitch_deg",
+    "hand_drop",
+    "support_knee_drop",
+    "support_knee_flex_deg",
+    "support_ankle_drop",
+    "face_up",
+)
+
+
 def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
     """("quadruped" | "standing" | None, description of what was seen)."""
     pitch = f["trunk_pitch_deg"]
@@ -248,47 +259,76 @@ def judge(
     yaw = f["view_yaw_deg"]
     view = view_name(yaw)
 
-    def no(reason: str, variant: str | None = None) -> Exercise:
+    def no(reason: str, variant: str | None = None, *keys: str) -> Exercise:
         return Exercise(
-            False, variant, None, facing_name, view, "no kickbacks found: " + reason, f,
-            outcome="not_kickback", view_yaw_deg=yaw,
+            False,
+            variant,
+            None,
+            facing_name,
+            view,
+            "no kickbacks found: " + reason,
+            f,
+            outcome="not_kickback",
+            view_yaw_deg=yaw,
+            decided_by=keys,
         )
 
     if detected_frac < p.min_detected_frac:
-        return no(f"a person was found in only {detected_frac:.0%} of the frames")
+        return no(
+            f"a person was found in only {detected_frac:.0%} of the frames", None, "detected_frac"
+        )
     if np.isfinite(yaw) and abs(yaw) > p.max_view_yaw_deg and force_variant is None:
         where = "in front of" if yaw > 0 else "behind"
         return Exercise(
-            False, None, None, facing_name, view,
+            False,
+            None,
+            None,
+            facing_name,
+            view,
             f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
             f"the side view, {where} the person, where a kick and a sideways swing look alike",
-            f, outcome="cannot_tell", view_yaw_deg=yaw,
+            f,
+            outcome="cannot_tell",
+            view_yaw_deg=yaw,
+            decided_by=("view_yaw_deg",),
         )
     rom3 = f["hip_rom3_deg"] if np.isfinite(f["hip_rom3_deg"]) else f["hip_rom_deg"]
     if max(f["hip_rom_deg"], rom3) < p.min_hip_rom_deg:
         return no(
             f"the hips hardly moved ({max(f['hip_rom_deg'], rom3):.0f}° of hip motion); "
-            f"{_what_moved(f)}"
+            f"{_what_moved(f)}",
+            None,
+            "hip_rom_deg",
+            "hip_rom3_deg",
+            "trunk_rom_deg",
+            "elbow_rom_deg",
+            "arm_rom_deg",
+            "knee_rom_deg",
         )
     if rom3 < p.min_hip_rom_deg:
         return no(
             f"the thigh swung out to the side (abduction, as in a fire hydrant or a hip "
-            f"abduction), not back: it moved only {rom3:.0f}° in the body's own plane of a kick"
+            f"abduction), not back: it moved only {rom3:.0f}° in the body's own plane of a kick",
+            None,
+            "hip_rom3_deg",
+            "hip_rom_deg",
         )
     variant, seen = posture(f, p)
     if force_variant is not None:
         variant = force_variant
     if variant is None:
-        return no(seen)
+        return no(seen, None, *POSTURE_KEYS)
     if f["other_leg_follow"] > p.max_other_leg_ratio:
         return no(
             "both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back",
             variant,
+            "other_leg_follow",
         )
     if f["trunk_follow"] > p.max_trunk_ratio:
         return no(
             "the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk",
             variant,
+            "trunk_follow",
         )
     top = f["hip_top3_deg"] if np.isfinite(f["hip_top3_deg"]) else f["hip_top_deg"]
     if top < -p.max_top_below_trunk_deg:
@@ -296,28 +336,37 @@ def judge(
             f"the working thigh never came up to the trunk line: at its highest it stayed "
             f"{-top:.0f}° below it (a kickback drives the thigh back to the line of the back)",
             variant,
+            "hip_top3_deg",
+            "hip_top_deg",
         )
     if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
         return no(
             f"a hand left the floor and reached forward with each kick (it rose "
             f"{f['hand_rise']:.1f} trunk lengths: a bird dog), not a kickback",
             variant,
+            "hand_rise",
         )
-    if (
-        variant == "quadruped"
-        and view == "side"
-        and f["arm_reach_top_deg"] > p.max_arm_reach_deg
-    ):
+    if variant == "quadruped" and view == "side" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
         return no(
             f"an arm reached forward with each kick ({f['arm_reach_top_deg']:.0f}° at the "
             f"shoulder: a bird dog), not a kickback",
             variant,
+            "arm_reach_top_deg",
         )
     if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
         return no(
-            "the thigh swung out to the side (abduction, as in a fire hydrant), not back", variant
+            "the thigh swung out to the side (abduction, as in a fire hydrant), not back",
+            variant,
+            "thigh_shortening",
         )
     return Exercise(
-        True, variant, side, facing_name, view, f"glute kickbacks, {seen}", f,
-        outcome="kickback", view_yaw_deg=yaw,
+        True,
+        variant,
+        side,
+        facing_name,
+        view,
+        f"glute kickbacks, {seen}",
+        f,
+        outcome="kickback",
+        view_yaw_deg=yaw,
     )
