@@ -40,7 +40,7 @@ class GateConfig:
     max_view_yaw_deg: float = 60.0
     max_thigh_shortening: float = 0.35
     quadruped_max_trunk_pitch_deg: float = 40.0
-    standing_min_trunk_pitch_deg: float = 15.0
+    standing_min_trunk_pitch_deg: float = -30.0
 
 
 @dataclass(frozen=True)

@@ -103,16 +103,22 @@ def gate_features(
     ankle_drop = (s_ankle[:, 1] - hp[:, 1]) / trunk_len
     arm_reach = np.fmax(kin["shoulder_flex_left"], kin["shoulder_flex_right"])
     hip3 = per_leg(kin, "hip_ext3", right)
+    thigh_elev = per_leg(kin, "thigh_elev3", right)
+    lever = _follow(thigh_elev, kin["trunk_elev3"])
     return {
         "hip_rom_deg": _spread(hip),
         "hip_top_deg": _pct(hip, 95),
         "hip_rom3_deg": _spread(hip3),
         "hip_top3_deg": _pct(hip3, 95),
+        "hip_top_height_deg": _pct(thigh_elev + kin["trunk_elev3"], 95),
         "view_yaw_deg": _pct(kin["view_yaw"], 50),
         "hand_rise": _hand_rise(hip, world),
         "other_hip_rom_deg": _spread(per_leg(kin, "hip_ext", ~right)),
         "other_leg_follow": _follow(hip, per_leg(kin, "hip_ext", ~right)),
-        "trunk_follow": _follow(hip, kin["trunk_pitch"]),
+        # Against gravity (3-D); the image angles where the world landmarks are missing.
+        "trunk_follow": lever
+        if np.isfinite(thigh_elev).any()
+        else _follow(hip, kin["trunk_pitch"]),
         "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
         "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
@@ -330,14 +336,15 @@ def judge(
             variant,
             "trunk_follow",
         )
-    top = f["hip_top3_deg"] if np.isfinite(f["hip_top3_deg"]) else f["hip_top_deg"]
+    tops = [f[k] for k in ("hip_top3_deg", "hip_top_height_deg") if np.isfinite(f[k])]
+    top = min(tops) if tops else f["hip_top_deg"]
     if top < -p.max_top_below_trunk_deg:
         return no(
             f"the working thigh never came up to the trunk line: at its highest it stayed "
             f"{-top:.0f}° below it (a kickback drives the thigh back to the line of the back)",
             variant,
             "hip_top3_deg",
-            "hip_top_deg",
+            "hip_top_height_deg",
         )
     if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
         return no(

@@ -107,9 +107,7 @@ def analyze_pose(
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
     cutoff = min(cfg.filter.cutoff_hz, 0.4 * fs)
-    kin, xyz, world, facing, n_swapped = compute_kinematics(
-        pose, fs, cutoff, cfg.filter.max_gap_s
-    )
+    kin, xyz, world, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
     if n_swapped > 0.05 * len(pose):
         warnings.append(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
