@@ -38,6 +38,7 @@ class GateConfig:
     max_arm_reach_deg: float = 140.0
     max_hand_rise: float = 0.4
     max_view_yaw_deg: float = 60.0
+    max_image_view_yaw_deg: float = 45.0
     max_thigh_shortening: float = 0.35
     quadruped_max_trunk_pitch_deg: float = 40.0
     standing_min_trunk_pitch_deg: float = -30.0
