@@ -423,3 +423,17 @@ def judge(
         outcome="kickback",
         view_yaw_deg=yaw,
     )
+
+
+def top_below_trunk_line_deg(kin: Kinematics, right: np.ndarray, frame: int) -> float:
+    """How far below the trunk line the working thigh stays at one rep's top (degrees; <= 0 when
+    it reaches the line), by the 3-D measures the gate uses for the clip: the thigh's angle in
+    the body's sagittal plane and its height against the trunk line. The lower of the two counts;
+    NaN where neither could be measured."""
+    leg = "right" if right[frame] else "left"
+    vals = [
+        kin[f"hip_ext3_{leg}"][frame],
+        kin[f"thigh_elev3_{leg}"][frame] + kin["trunk_elev3"][frame],
+    ]
+    finite = [v for v in vals if np.isfinite(v)]
+    return float(-min(finite)) if finite else float("nan")
