@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from importlib import resources
 from typing import Protocol
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from kickcheck.errors import ModelError
 from kickcheck.landmarks import N_LANDMARKS, Landmark
+from kickcheck.quiet import quiet_native_stderr
 from kickcheck.silhouette import back_sag
 from kickcheck.types import Frame, PoseSequence
 
@@ -81,7 +83,12 @@ def check_model(verify_hash: bool = True) -> str:
 
 
 class MediaPipePose:
-    """MediaPipe Pose in video mode, with the segmentation mask. Use as a context manager."""
+    """MediaPipe Pose in video mode, with the segmentation mask. Use as a context manager.
+
+    MediaPipe's and TFLite's native log lines (``INFO: Created TensorFlow Lite XNNPACK
+    delegate``, ``W0000 ...``) are silenced while it starts, runs and closes (``quiet``), for
+    library users as much as for the command line.
+    """
 
     def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
         self._kw = dict(
@@ -101,22 +108,25 @@ class MediaPipePose:
 
     def __exit__(self, *exc: object) -> None:
         if self._pose is not None:
-            self._pose.close()
+            with quiet_native_stderr():
+                self._pose.close()
             self._pose = None
 
     def reset(self) -> None:
-        import mediapipe as mp
+        with quiet_native_stderr():
+            import mediapipe as mp
 
-        if self._pose is not None:
-            self._pose.close()
-        self._pose = mp.solutions.pose.Pose(**self._kw)
+            if self._pose is not None:
+                self._pose.close()
+            self._pose = mp.solutions.pose.Pose(**self._kw)
 
     def __call__(self, image_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         if self._pose is None:
             self.reset()
         h, w = image_bgr.shape[:2]
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        res = self._pose.process(rgb)  # type: ignore[attr-defined]
+        with quiet_native_stderr():
+            res = self._pose.process(rgb)  # type: ignore[attr-defined]
         xyzv = np.full((N_LANDMARKS, 4), np.nan, np.float32)
         world = np.full((N_LANDMARKS, 3), np.nan, np.float32)
         if res.pose_landmarks is None:
@@ -191,7 +201,23 @@ def estimate_poses(
     estimator: PoseEstimator | None = None,
     progress: ProgressFn | None = None,
 ) -> PoseSequence:
-    """Run the estimator on every frame. Frames with no person give NaN rows."""
+    """Run the estimator on every frame. Frames with no person give NaN rows.
+
+    With kickcheck's own MediaPipe estimator, native log lines are silenced for the whole run
+    (MediaPipe's graph threads may log between frames); ``progress`` is called once per frame.
+    """
+    own = estimator is None
+    with quiet_native_stderr() if own else nullcontext():
+        return _estimate_poses(frames, width, height, estimator, progress)
+
+
+def _estimate_poses(
+    frames: Iterable[Frame],
+    width: int,
+    height: int,
+    estimator: PoseEstimator | None,
+    progress: ProgressFn | None,
+) -> PoseSequence:
     own = estimator is None
     est: PoseEstimator = MediaPipePose() if estimator is None else estimator
     if own:
