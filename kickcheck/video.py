@@ -121,9 +121,18 @@ def _open_error(path: Path, reason: str) -> VideoOpenError:
     return VideoOpenError(f"cannot read {path} as a video: {reason}")
 
 
+def _av_open_for_reading(path: Path) -> Any:
+    """``av.open`` for reading, asking PyAV before 19 to ignore badly encoded metadata strings
+    (``metadata_errors="ignore"``); PyAV 19 removed that argument, and a fresh install gets 19."""
+    try:
+        return av.open(str(path), mode="r", metadata_errors="ignore")
+    except TypeError:  # PyAV >= 19: "open() got an unexpected keyword argument"
+        return av.open(str(path), mode="r")
+
+
 def _open_container(path: Path) -> Any:
     try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
+        container = _av_open_for_reading(path)
     except av.FFmpegError as err:
         reason = _short_reason(err)
         if isinstance(err, av.InvalidDataError):
@@ -455,7 +464,7 @@ class FrameReader:
         width, height = self._decode_wh
         resize = self.scale != 1.0
         try:
-            container = av.open(str(self.path), mode="r", metadata_errors="ignore")
+            container = _av_open_for_reading(self.path)
         except av.FFmpegError as err:  # the file changed since probe
             raise _open_error(self.path, _short_reason(err)) from None
         try:

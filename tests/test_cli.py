@@ -81,6 +81,7 @@ def test_random_bytes(tmp_path):
     one_line_error(invoke(str(p)), 3)
 
 
+@pytest.mark.mediapipe
 def test_no_person(grey_clip):
     one_line_error(invoke(str(grey_clip), "-q"), 4, "no person")
 

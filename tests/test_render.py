@@ -117,6 +117,7 @@ def test_truncated_file_reads_partially(tmp_path):
     assert n < truth["n_frames"]
 
 
+@pytest.mark.mediapipe
 def test_mediapipe_detects_rendered_kickback(tmp_path):
     mp = pytest.importorskip("mediapipe")
     spec = ClipSpec(
