@@ -36,7 +36,7 @@ from kickcheck.errors import NoPersonDetectedError, TooShortError
 from kickcheck.quiet import quiet_native_stderr
 from kickcheck.types import VideoInfo
 from kickcheck.video import VideoSink
-from tests.fixtures import fake_analysis, make_pose_sequence
+from tests.fixtures import fake_analysis, make_pose_sequence, one_line_error
 from tests.fixtures.slow_cli import write_clip
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,23 +46,9 @@ def invoke(*args: str, command=main):
     return CliRunner().invoke(command, list(args), catch_exceptions=False)
 
 
-def one_line_error(result, code: int, *words: str, prog: str = "kickcheck") -> str:
-    assert result.exit_code == code, (result.exit_code, result.output)
-    err = result.stderr.strip()
-    assert err.startswith(f"{prog}: "), err
-    assert "\n" not in err and "Traceback" not in err and "Usage:" not in err, err
-    for w in words:
-        assert w in err, err
-    return err
-
-
 @pytest.fixture
-def clip(tmp_path: Path) -> Path:
-    path = tmp_path / "set.mp4"
-    with VideoSink(path, 15.0, (96, 64)) as sink:
-        for i in range(12):
-            sink.write(np.full((64, 96, 3), 90 + i, np.uint8))
-    return path
+def clip(grey_clip: Path) -> Path:
+    return grey_clip.rename(grey_clip.with_name("set.mp4"))
 
 
 @pytest.fixture
@@ -130,7 +116,9 @@ def test_two_outputs_on_one_path_are_refused(clip: Path, tmp_path: Path, analysi
     assert not out.exists() and analysis_calls == []
 
 
-def test_a_folder_as_output_and_stdout_for_a_file_output(clip: Path, tmp_path: Path, analysis_calls):
+def test_a_folder_as_output_and_stdout_for_a_file_output(
+    clip: Path, tmp_path: Path, analysis_calls
+):
     one_line_error(invoke(str(clip), "--overlay", str(tmp_path)), 8, "is a folder")
     one_line_error(invoke(str(clip), "--csv", "-"), 8, "stdout")
     assert analysis_calls == []
