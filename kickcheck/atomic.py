@@ -23,6 +23,7 @@ from kickcheck.errors import OutputError
 __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_output_folder",
     "check_output_path",
     "check_outputs",
     "final_mode",
@@ -79,6 +80,25 @@ def check_output_path(path: StrPath) -> Path:
     os.close(fd)
     remove_quietly(Path(probe))
     return target
+
+
+def check_output_folder(path: StrPath) -> Path:
+    """Check that files can be written into the folder ``path`` (created later if missing: then
+    its parent must take it). Raises OutputError (one line)."""
+    shown = os.fspath(path)
+    folder = _resolved(path)
+    if not folder.exists():
+        check_output_path(folder)  # the folder is created like a file in its parent
+        return folder
+    if not folder.is_dir():
+        raise OutputError(f"cannot write into {shown}: it is a file, not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".kickcheck.", suffix=".check")
+    except OSError as err:
+        raise OutputError(f"cannot write into {shown}: {short_reason(err)}") from None
+    os.close(fd)
+    remove_quietly(Path(probe))
+    return folder
 
 
 def same_file(a: StrPath, b: StrPath) -> bool:

@@ -58,7 +58,9 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 )
 @click.option("--csv", "csv_path", metavar="PATH", help="Write one CSV row per rep to PATH.")
 @click.option(
-    "--frames-csv", metavar="PATH", help="Write every angle of every frame to PATH (CSV)."
+    "--frames-csv",
+    metavar="PATH",
+    help="Write every frame to PATH (CSV): angles, landmarks, lumbar measures, rep and phase.",
 )
 @click.option(
     "--overlay",
@@ -66,6 +68,18 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     metavar="PATH",
     help="Write the video with skeleton, angles, reps and flags drawn on it (H.264 MP4).",
 )
+# --- pages, plots and the OpenSim export (kickcheck.page, kickcheck.plots, kickcheck.export) ---
+@click.option(
+    "--html",
+    "html_path",
+    metavar="PATH",
+    help="Write the report page to PATH (one self-contained HTML file).",
+)
+@click.option(
+    "--plots", "plots_dir", metavar="DIR", help="Write the charts as PNG (200 dpi) into DIR."
+)
+@click.option("--mot", "mot_path", metavar="PATH", help="Write the angles as an OpenSim .mot file.")
+# --- end pages ---
 @click.option(
     "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
 )
@@ -102,6 +116,9 @@ def main(
     side: str | None,
     quiet: bool,
     overlay_path: str | None = None,
+    html_path: str | None = None,
+    plots_dir: str | None = None,
+    mot_path: str | None = None,
 ) -> None:
     """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
 
@@ -109,10 +126,10 @@ def main(
     2 bad path or option, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config,
     7 model, 8 output, 10 too short; interrupted by a signal: 128 + its number (130 Ctrl-C).
     """
-    from kickcheck.atomic import atomic_write_text, check_outputs
+    from kickcheck.atomic import atomic_write_text, check_output_folder, check_outputs
     from kickcheck.config import load_config
+    from kickcheck.export import frames_csv as make_frames_csv
     from kickcheck.pipeline import analyze_video
-    from kickcheck.report import frames_csv as make_frames_csv
     from kickcheck.report import reps_csv, to_dict, to_text
     from kickcheck.video import probe
 
@@ -123,6 +140,8 @@ def main(
         "--csv": csv_path,
         "--frames-csv": frames_csv,
         "--overlay": overlay_path,
+        "--html": html_path,
+        "--mot": mot_path,
     }
     for option, path in outputs.items():
         if path == "-" and option != "--json":
@@ -134,6 +153,8 @@ def main(
     if config_path:
         inputs["the config file"] = config_path
     check_outputs({k: v for k, v in outputs.items() if v and v != "-"}, inputs)
+    if plots_dir:
+        check_output_folder(plots_dir)
 
     with progress_bar(info.frames_expected or None, "analysing", enabled=not quiet) as update:
         with quiet_native_stderr():
@@ -157,6 +178,20 @@ def main(
         with progress_bar(total, "overlay", enabled=not quiet) as update:
             write_overlay(video, report, overlay_path, progress=update)
     # --- end overlay ---
+    # --- pages, plots and the OpenSim export ---
+    if mot_path:
+        from kickcheck.export import mot_text
+
+        atomic_write_text(mot_path, mot_text(report))
+    if plots_dir:
+        from kickcheck.plots import write_plots
+
+        write_plots(report, plots_dir)
+    if html_path:
+        from kickcheck.page import write_page
+
+        write_page(video, report, html_path)
+    # --- end pages ---
     if not report.exercise.is_kickback:
         raise NotAKickbackError(report.exercise.reason)
     if report.rep_count == 0:

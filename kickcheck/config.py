@@ -36,6 +36,8 @@ class GateConfig:
     max_other_leg_ratio: float = 0.5
     max_trunk_ratio: float = 0.5
     max_arm_reach_deg: float = 140.0
+    max_hand_rise: float = 0.4
+    max_view_yaw_deg: float = 60.0
     max_thigh_shortening: float = 0.35
     quadruped_max_trunk_pitch_deg: float = 40.0
     standing_min_trunk_pitch_deg: float = 15.0

@@ -71,11 +71,14 @@ class OutputError(KickcheckError):
     hint = "check that the folder exists and is writable"
 
 
-class UsageError(KickcheckError):
-    """A bad option or argument on the command line (click's own checks)."""
+class CannotTellError(KickcheckError):
+    """The camera stood too far from the side for kickcheck to judge the movement."""
 
-    exit_code = 2
-    hint = "see `kickcheck --help`"
+    exit_code = 11
+    hint = (
+        "film from the side, the phone level with the hips and the whole body in view; "
+        "up to 45 degrees toward the front or the back still works"
+    )
 
 
 class Interrupted(KeyboardInterrupt):

@@ -74,7 +74,9 @@ def folder_listing(folder: Path) -> list[str]:
 # Outputs are checked at the door
 
 
-@pytest.mark.parametrize("option", ["--json", "--csv", "--frames-csv", "--overlay"])
+@pytest.mark.parametrize(
+    "option", ["--json", "--csv", "--frames-csv", "--overlay", "--html", "--mot"]
+)
 def test_an_output_equal_to_the_input_is_refused_and_the_input_kept(
     clip: Path, option: str, analysis_calls: list[str]
 ):
@@ -121,6 +123,12 @@ def test_a_folder_as_output_and_stdout_for_a_file_output(
 ):
     one_line_error(invoke(str(clip), "--overlay", str(tmp_path)), 8, "is a folder")
     one_line_error(invoke(str(clip), "--csv", "-"), 8, "stdout")
+    assert analysis_calls == []
+
+
+def test_the_plots_folder_is_checked_up_front(clip: Path, tmp_path: Path, analysis_calls):
+    one_line_error(invoke(str(clip), "--plots", str(clip)), 8, "not a folder")
+    one_line_error(invoke(str(clip), "--plots", str(tmp_path / "a" / "b")), 8, "does not exist")
     assert analysis_calls == []
 
 
