@@ -91,7 +91,9 @@ def check_output_folder(path: StrPath) -> Path:
         check_output_path(folder)  # the folder is created like a file in its parent
         return folder
     if not folder.is_dir():
-        raise OutputError(f"cannot write into {shown}: it is a file, not a folder")
+        raise OutputError(
+            f"cannot write into {shown}: it is a file, not a folder", hint="give a folder name"
+        )
     try:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".kickcheck.", suffix=".check")
     except OSError as err:
