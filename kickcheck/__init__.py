@@ -3,8 +3,15 @@
 Library use::
 
     from kickcheck import analyze_video
-    report = analyze_video("set.mp4")
-    print(report.summary.rep_count)
+    from kickcheck.report import to_dict
+
+    report = analyze_video("set.mp4")  # raises a KickcheckError subclass on bad input
+    print(report.exercise.is_kickback, report.exercise.variant, report.rep_count)
+    for r in report.reps:
+        print(r.rep.index, r.rep.top_s, r.hip_extension_deg, [f.rule_id for f in r.findings])
+    doc = to_dict(report)  # the JSON document: doc["summary"]["rep_count"], doc["reps"], ...
+
+MediaPipe's native log lines are silenced while it runs; nothing is printed.
 """
 
 __version__ = "0.1.0"

@@ -58,7 +58,8 @@ from typing import Any  # noqa: E402
 import click  # noqa: E402
 
 from kickcheck.config import Config  # noqa: E402
-from kickcheck.errors import InputFileError, KickcheckError, OutputError  # noqa: E402
+from kickcheck.console import OneLineCommand  # noqa: E402
+from kickcheck.errors import InputFileError, Interrupted, KickcheckError, OutputError  # noqa: E402
 from kickcheck.quiet import quiet_native_stderr  # noqa: E402
 from kickcheck.rules import RULES  # noqa: E402
 
@@ -433,8 +434,12 @@ def _closing_line(t: dict[str, Any]) -> str:
     )
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("folder", type=click.Path(path_type=str))
+@click.command(
+    "kickcheck-batch",
+    cls=OneLineCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.argument("folder")
 @click.option(
     "--out",
     "out_dir",
@@ -508,9 +513,10 @@ def main(
     except KickcheckError as err:
         click.echo(f"kickcheck-batch: {err.one_line()}", err=True)
         sys.exit(err.exit_code)
-    except KeyboardInterrupt:
-        click.echo("kickcheck-batch: interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as err:  # Ctrl-C, SIGTERM, SIGHUP (console.interrupts_raise)
+        name = f" ({err.name})" if isinstance(err, Interrupted) else ""
+        click.echo(f"kickcheck-batch: interrupted{name}", err=True)
+        sys.exit(err.exit_code if isinstance(err, Interrupted) else 130)
     except Exception as err:  # noqa: BLE001 - a bug outside any one clip: one line, no traceback
         click.echo(f"kickcheck-batch: unexpected error: {_unexpected(err)}", err=True)
         sys.exit(1)

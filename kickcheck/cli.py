@@ -1,20 +1,21 @@
 """Command line: ``kickcheck VIDEO`` (thin layer over ``pipeline.analyze_video``).
 
-Errors become one line on stderr and a non-zero exit; progress goes to stderr so that
-``--json -`` keeps stdout clean.
+The contract at the door (``console.OneLineCommand``): every bad input, option, signal or output
+path gives one line on stderr and a non-zero exit, never a traceback. Outputs are checked before
+the analysis starts (writable, not the input, not two on one path) and written whole or not at
+all (``atomic``). Progress goes to the real stderr, so ``--json -`` keeps stdout clean.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
-from typing import Any
 
 import click
 
 from kickcheck import __version__
-from kickcheck.errors import KickcheckError, NotAKickbackError, OutputError
+from kickcheck.console import OneLineCommand, progress_bar
+from kickcheck.errors import NotAKickbackError, OutputError
 from kickcheck.quiet import quiet_native_stderr
 
 # Quiet MediaPipe/TFLite's C++ logging before mediapipe is imported anywhere.
@@ -47,13 +48,11 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.exit(0)
 
 
-def _fail(err: KickcheckError) -> None:
-    click.echo(f"kickcheck: {err.one_line()}", err=True)
-    sys.exit(err.exit_code)
-
-
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("video", type=click.Path(dir_okay=True, path_type=str))
+@click.command(
+    "kickcheck", cls=OneLineCommand, context_settings={"help_option_names": ["-h", "--help"]}
+)
+# A plain string: kickcheck checks the path itself (exit 2, one line), click's Path would not.
+@click.argument("video")
 @click.option(
     "--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout)."
 )
@@ -124,90 +123,79 @@ def main(
     """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
 
     Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
-    2 bad path, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config, 7 model, 8 output.
+    2 bad path or option, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config,
+    7 model, 8 output, 10 too short; interrupted by a signal: 128 + its number (130 Ctrl-C).
     """
+    from kickcheck.atomic import atomic_write_text, check_output_folder, check_outputs
     from kickcheck.config import load_config
     from kickcheck.export import frames_csv as make_frames_csv
     from kickcheck.pipeline import analyze_video
     from kickcheck.report import reps_csv, to_dict, to_text
-    from kickcheck.video import atomic_write_text, probe
+    from kickcheck.video import probe
 
-    try:
-        cfg = load_config(config_path, variant=variant, side=side)
-        info = probe(video)
-        for out in (json_path, csv_path, frames_csv, overlay_path, html_path, mot_path, plots_dir):
-            if out and out != "-":
-                folder = os.path.dirname(os.path.abspath(out))
-                if not os.path.isdir(folder):
-                    raise OutputError(f"cannot write {out}: folder {folder} does not exist")
-        bar: Any = None
-        if not quiet and sys.stderr.isatty():
-            total = info.frames_expected or None
-            bar = click.progressbar(length=total, label="analysing", file=sys.stderr)
-            bar.__enter__()
-        try:
-            with quiet_native_stderr():
-                report = analyze_video(
-                    video, cfg, progress=(lambda n: bar.update(n)) if bar else None
-                )
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
-        doc = to_dict(report)
-        if json_path == "-":
-            click.echo(json.dumps(doc, indent=2))
-        else:
-            click.echo(to_text(report), nl=False)
-            if json_path:
-                atomic_write_text(json_path, json.dumps(doc, indent=2) + "\n")
-        if csv_path:
-            atomic_write_text(csv_path, reps_csv(report))
-        if frames_csv:
-            atomic_write_text(frames_csv, make_frames_csv(report))
-        # --- overlay video (kickcheck.overlay) ---
-        if overlay_path:
-            from kickcheck.overlay import write_overlay
+    cfg = load_config(config_path, variant=variant, side=side)
+    info = probe(video)
+    outputs = {
+        "--json": json_path,
+        "--csv": csv_path,
+        "--frames-csv": frames_csv,
+        "--overlay": overlay_path,
+        "--html": html_path,
+        "--mot": mot_path,
+    }
+    for option, path in outputs.items():
+        if path == "-" and option != "--json":
+            raise OutputError(
+                f"{option} cannot write to stdout ('-')",
+                hint="give a file name; only --json takes -",
+            )
+    inputs = {"the input video": video}
+    if config_path:
+        inputs["the config file"] = config_path
+    check_outputs({k: v for k, v in outputs.items() if v and v != "-"}, inputs)
+    if plots_dir:
+        check_output_folder(plots_dir)
 
-            obar: Any = None
-            if not quiet and sys.stderr.isatty():
-                obar = click.progressbar(
-                    length=report.video.frame_count or None, label="overlay", file=sys.stderr
-                )
-                obar.__enter__()
-            try:
-                write_overlay(
-                    video,
-                    report,
-                    overlay_path,
-                    progress=(lambda n: obar.update(n)) if obar else None,
-                )
-            finally:
-                if obar is not None:
-                    obar.__exit__(None, None, None)
-        # --- end overlay ---
-        # --- pages, plots and the OpenSim export ---
-        if mot_path:
-            from kickcheck.export import mot_text
+    with progress_bar(info.frames_expected or None, "analysing", enabled=not quiet) as update:
+        with quiet_native_stderr():
+            report = analyze_video(video, cfg, progress=update)
+    doc = to_dict(report)
+    if json_path == "-":
+        click.echo(json.dumps(doc, indent=2))
+    else:
+        click.echo(to_text(report), nl=False)
+        if json_path:
+            atomic_write_text(json_path, json.dumps(doc, indent=2) + "\n")
+    if csv_path:
+        atomic_write_text(csv_path, reps_csv(report))
+    if frames_csv:
+        atomic_write_text(frames_csv, make_frames_csv(report))
+    # --- overlay video (kickcheck.overlay) ---
+    if overlay_path:
+        from kickcheck.overlay import write_overlay
 
-            atomic_write_text(mot_path, mot_text(report))
-        if plots_dir:
-            from kickcheck.plots import write_plots
+        total = report.video.frame_count or None
+        with progress_bar(total, "overlay", enabled=not quiet) as update:
+            write_overlay(video, report, overlay_path, progress=update)
+    # --- end overlay ---
+    # --- pages, plots and the OpenSim export ---
+    if mot_path:
+        from kickcheck.export import mot_text
 
-            write_plots(report, plots_dir)
-        if html_path:
-            from kickcheck.page import write_page
+        atomic_write_text(mot_path, mot_text(report))
+    if plots_dir:
+        from kickcheck.plots import write_plots
 
-            write_page(video, report, html_path)
-        # --- end pages ---
-        if not report.exercise.is_kickback:
-            raise NotAKickbackError(report.exercise.reason)
-        if report.rep_count == 0:
-            raise NotAKickbackError("no complete kickback reps were found")
-    except KickcheckError as err:
-        _fail(err)
-    except KeyboardInterrupt:
-        click.echo("kickcheck: interrupted", err=True)
-        sys.exit(130)
+        write_plots(report, plots_dir)
+    if html_path:
+        from kickcheck.page import write_page
+
+        write_page(video, report, html_path)
+    # --- end pages ---
+    if not report.exercise.is_kickback:
+        raise NotAKickbackError(report.exercise.reason)
+    if report.rep_count == 0:
+        raise NotAKickbackError("no complete kickback reps were found")
 
 
 if __name__ == "__main__":  # pragma: no cover

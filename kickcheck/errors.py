@@ -5,6 +5,8 @@ Only the CLI turns them into one-line messages and a non-zero exit.
 
 from __future__ import annotations
 
+import signal
+
 
 class KickcheckError(Exception):
     """Base class. ``str(err)`` is one line: what went wrong, then what to do."""
@@ -42,6 +44,13 @@ class NoPersonDetectedError(KickcheckError):
     hint = "film the whole body from the side, well lit, with one person in view"
 
 
+class TooShortError(KickcheckError):
+    """A person is in the clip, but the clip is too short to hold one whole rep."""
+
+    exit_code = 10
+    hint = "film at least one whole rep, better the whole set"
+
+
 class NotAKickbackError(KickcheckError):
     exit_code = 5
     hint = "kickcheck only scores glute kickbacks; use --variant to force one if this is wrong"
@@ -70,3 +79,18 @@ class CannotTellError(KickcheckError):
         "film from the side, the phone level with the hips and the whole body in view; "
         "up to 45 degrees toward the front or the back still works"
     )
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP arrived: stop, clean up, exit 128 + the signal's number.
+
+    A ``KeyboardInterrupt`` so that every ``except KeyboardInterrupt`` and every cleanup that lets
+    ``BaseException`` through (temp files of atomic writes, the overlay's ``VideoSink``) treats the
+    three signals alike, and no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from kickcheck.config import Config, load_config
-from kickcheck.errors import NoPersonDetectedError, VideoOpenError
+from kickcheck.errors import NoPersonDetectedError, TooShortError, VideoOpenError
 from kickcheck.gate import judge, top_below_trunk_line_deg
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.landmarks import Landmark
@@ -51,6 +51,37 @@ def sample_rate_hz(t_s: np.ndarray, nominal_fps: float) -> float:
     if nominal_fps and nominal_fps > 0:
         return float(nominal_fps)
     raise VideoOpenError("cannot tell the video's frame rate (no usable timestamps)")
+
+
+# --- enough to analyse: no person vs too short (the CLI's exit 4 vs 10) ---
+
+#: Fewer frames than this cannot be filtered or measured, whatever their duration.
+MIN_FRAMES = 3
+
+
+def check_enough(pose: PoseSequence, info: VideoInfo, cfg: Config) -> None:
+    """Raise if the clip cannot be analysed: ``NoPersonDetectedError`` when nobody is in it (or in
+    fewer than MIN_FRAMES frames of a long enough clip), ``TooShortError`` when a person is in it
+    but the clip has fewer than MIN_FRAMES frames or lasts less than the shortest rep kickcheck
+    counts (``reps.min_period_s``)."""
+    name = os.path.basename(info.path) or "the video"
+    n_found = int(pose.detected.sum())
+    if n_found == 0:
+        raise NoPersonDetectedError(f"no person was found in {name}")
+    n = len(pose)
+    step = 1.0 / info.fps if info.fps and info.fps > 0 else 0.0
+    duration = float(pose.t_s[-1] - pose.t_s[0]) + step if n else 0.0
+    if n < MIN_FRAMES or duration < cfg.reps.min_period_s:
+        frames = f"{n} frame{'s' if n != 1 else ''}"
+        raise TooShortError(
+            f"{name} is too short to analyse: {frames} ({duration:.2f} s), and a rep takes at "
+            f"least {cfg.reps.min_period_s:g} s"
+        )
+    if n_found < MIN_FRAMES:
+        raise NoPersonDetectedError(f"no person was found in {name} (only in {n_found} frames)")
+
+
+# --- end enough to analyse ---
 
 
 def analyze_video(
@@ -98,10 +129,7 @@ def analyze_pose(
     cfg = config or load_config()
     warnings = list(warnings or [])
     detected = pose.detected
-    if detected.sum() < 3:
-        raise NoPersonDetectedError(
-            f"no person was found in {os.path.basename(info.path) or 'the video'}"
-        )
+    check_enough(pose, info, cfg)
     miss = 1.0 - float(detected.mean())
     if miss > 0.1:
         warnings.append(f"no person was found in {miss:.0%} of the frames")

@@ -4,12 +4,10 @@ Only ``model_complexity=1`` is usable: mediapipe 0.10.21 ships the full model in
 lite/heavy models would be downloaded at run time (kickcheck never downloads anything).
 
 ``estimate_poses`` turns an iterable of frames into a ``PoseSequence``. Besides landmarks it
-records, per frame, the silhouette back-sag measure (``silhouette.py``) and a shot id that changes
-at scene cuts (a large change of the whole image between consecutive frames), so that later stages
-never join a rep across an edit. At a cut the tracker is restarted, so it re-detects the person in
-the new shot instead of dragging the old pose along. A jump of the body's centre by more than a
-fifth of the image diagonal between two frames (the tracker moving to another person, or a
-dissolve between two people) also starts a new shot.
+records, per frame, the silhouette back-sag measure (``silhouette.py``) and a shot id (``shots.py``)
+that changes at scene cuts and at jumps of the body to another person, so that later stages never
+join a rep across an edit. At a cut the tracker is restarted, so it re-detects the person in the
+new shot instead of dragging the old pose along.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from importlib import resources
 from typing import Protocol
 
@@ -26,16 +25,13 @@ import numpy as np
 
 from kickcheck.errors import ModelError
 from kickcheck.landmarks import N_LANDMARKS, Landmark
+from kickcheck.quiet import quiet_native_stderr
+from kickcheck.shots import ShotDetector, person_jumps, shot_ids, thumbnail
 from kickcheck.silhouette import back_sag
 from kickcheck.types import Frame, PoseSequence
 
 ProgressFn = Callable[[int], None]
 
-#: A scene cut: the mean absolute change of a 32x18 grey thumbnail (0..255) between two frames is
-#: above CUT_MIN_DIFF and CUT_RATIO times the median change of the last second. Motion of a person
-#: on a still camera changes the thumbnail by 0.5-4; the cuts and dissolves we measured by 11-15.
-CUT_MIN_DIFF = 8.0
-CUT_RATIO = 4.0
 MASK_MAX_SIDE = 480
 
 
@@ -81,7 +77,12 @@ def check_model(verify_hash: bool = True) -> str:
 
 
 class MediaPipePose:
-    """MediaPipe Pose in video mode, with the segmentation mask. Use as a context manager."""
+    """MediaPipe Pose in video mode, with the segmentation mask. Use as a context manager.
+
+    MediaPipe's and TFLite's native log lines (``INFO: Created TensorFlow Lite XNNPACK
+    delegate``, ``W0000 ...``) are silenced while it starts, runs and closes (``quiet``), for
+    library users as much as for the command line.
+    """
 
     def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
         self._kw = dict(
@@ -101,22 +102,25 @@ class MediaPipePose:
 
     def __exit__(self, *exc: object) -> None:
         if self._pose is not None:
-            self._pose.close()
+            with quiet_native_stderr():
+                self._pose.close()
             self._pose = None
 
     def reset(self) -> None:
-        import mediapipe as mp
+        with quiet_native_stderr():
+            import mediapipe as mp
 
-        if self._pose is not None:
-            self._pose.close()
-        self._pose = mp.solutions.pose.Pose(**self._kw)
+            if self._pose is not None:
+                self._pose.close()
+            self._pose = mp.solutions.pose.Pose(**self._kw)
 
     def __call__(self, image_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         if self._pose is None:
             self.reset()
         h, w = image_bgr.shape[:2]
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        res = self._pose.process(rgb)  # type: ignore[attr-defined]
+        with quiet_native_stderr():
+            res = self._pose.process(rgb)  # type: ignore[attr-defined]
         xyzv = np.full((N_LANDMARKS, 4), np.nan, np.float32)
         world = np.full((N_LANDMARKS, 3), np.nan, np.float32)
         if res.pose_landmarks is None:
@@ -126,38 +130,6 @@ class MediaPipePose:
         if res.pose_world_landmarks is not None:
             world[:] = [(p.x, p.y, p.z) for p in res.pose_world_landmarks.landmark]
         return xyzv, world, res.segmentation_mask
-
-
-class ShotDetector:
-    """Online scene-cut detector on frame thumbnails; ``update`` returns True at the first frame of
-    a new shot."""
-
-    def __init__(self, history: int = 30) -> None:
-        self._prev: np.ndarray | None = None
-        self._diffs: list[float] = []
-        self._history = history
-
-    def update(self, thumb: np.ndarray) -> bool:
-        cut = False
-        if self._prev is not None:
-            d = float(np.mean(np.abs(thumb - self._prev)))
-            base = float(np.median(self._diffs)) if self._diffs else 0.0
-            # A cut changes the picture within one frame: the change must also jump from the
-            # previous frame's. A limb swinging fast (a straight-leg kick at 15 fps filling the
-            # frame) builds its change up over several frames (6, 9, 6), where the cuts we
-            # measured in real clips jumped from at most 1.2 to 11-109.
-            last = self._diffs[-1] if self._diffs else 0.0
-            cut = d > CUT_MIN_DIFF and d > CUT_RATIO * max(base, last, 0.5)
-            self._diffs = (self._diffs + [d])[-self._history :]
-        self._prev = thumb
-        return cut
-
-
-def _thumb(image_bgr: np.ndarray) -> np.ndarray:
-    g = cv2.cvtColor(
-        cv2.resize(image_bgr, (32, 18), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY
-    )
-    return g.astype(np.float32)
 
 
 def _frame_back_sag(xyzv: np.ndarray, mask: np.ndarray | None) -> float:
@@ -174,21 +146,6 @@ def _frame_back_sag(xyzv: np.ndarray, mask: np.ndarray | None) -> float:
     return back_sag(mask, sh, hp, front.mean(axis=0))
 
 
-#: Between two consecutive frames the mid-hip cannot move more than this fraction of the image
-#: diagonal; a larger jump means the tracker has moved to another person.
-MAX_JUMP_FRACTION = 0.2
-
-
-def _body_centre(xyzv: np.ndarray) -> np.ndarray:
-    return (xyzv[Landmark.LEFT_HIP, :2] + xyzv[Landmark.RIGHT_HIP, :2]) / 2
-
-
-def _jumped(prev: np.ndarray | None, cur: np.ndarray, width: int, height: int) -> bool:
-    if prev is None or not np.isfinite(cur).all():
-        return False
-    return bool(np.hypot(*(cur - prev)) > MAX_JUMP_FRACTION * np.hypot(width, height))
-
-
 def estimate_poses(
     frames: Iterable[Frame],
     width: int,
@@ -196,21 +153,34 @@ def estimate_poses(
     estimator: PoseEstimator | None = None,
     progress: ProgressFn | None = None,
 ) -> PoseSequence:
-    """Run the estimator on every frame. Frames with no person give NaN rows."""
+    """Run the estimator on every frame. Frames with no person give NaN rows.
+
+    With kickcheck's own MediaPipe estimator, native log lines are silenced for the whole run
+    (MediaPipe's graph threads may log between frames); ``progress`` is called once per frame.
+    """
+    own = estimator is None
+    with quiet_native_stderr() if own else nullcontext():
+        return _estimate_poses(frames, width, height, estimator, progress)
+
+
+def _estimate_poses(
+    frames: Iterable[Frame],
+    width: int,
+    height: int,
+    estimator: PoseEstimator | None,
+    progress: ProgressFn | None,
+) -> PoseSequence:
     own = estimator is None
     est: PoseEstimator = MediaPipePose() if estimator is None else estimator
     if own:
         est.reset()
-    rows, worlds, times, sags, shots = [], [], [], [], []
-    shot = 0
-    shots_detector = ShotDetector()
-    prev_centre: np.ndarray | None = None
+    rows, worlds, times, sags, cuts = [], [], [], [], []
+    cut_detector = ShotDetector()
     try:
         for fr in frames:
-            if shots_detector.update(_thumb(fr.image_bgr)):
-                shot += 1
-                prev_centre = None
-                est.reset()
+            cut = cut_detector.update(thumbnail(fr.image_bgr))
+            if cut:
+                est.reset()  # re-detect the person in the new shot
             xyzv, world, mask = est(fr.image_bgr)
             fh, fw = fr.image_bgr.shape[:2]
             if (fw, fh) != (
@@ -221,30 +191,27 @@ def estimate_poses(
                 xyzv[:, 0] *= width / fw
                 xyzv[:, 1] *= height / fh
                 xyzv[:, 2] *= width / fw
-            centre = _body_centre(xyzv)
-            if _jumped(prev_centre, centre, width, height):
-                shot += 1  # the tracker switched to someone else (a second person, a dissolve)
-            if np.isfinite(centre).all():
-                prev_centre = centre
             rows.append(xyzv)
             worlds.append(world)
             times.append(fr.t_s)
             sags.append(_frame_back_sag(xyzv * [fw / width, fh / height, 1, 1], mask))
-            shots.append(shot)
+            cuts.append(cut)
             if progress is not None:
                 progress(1)
     finally:
         if own and hasattr(est, "__exit__"):
             est.__exit__(None, None, None)  # type: ignore[attr-defined]
     t = len(rows)
+    xyzv_all = np.asarray(rows, np.float32).reshape(t, N_LANDMARKS, 4)
+    cut_at = np.asarray(cuts, bool).reshape(t)
     return PoseSequence(
-        xyzv=np.asarray(rows, np.float32).reshape(t, N_LANDMARKS, 4),
+        xyzv=xyzv_all,
         world=np.asarray(worlds, np.float32).reshape(t, N_LANDMARKS, 3),
         t_s=np.asarray(times, np.float64).reshape(t),
         width=width,
         height=height,
         back_sag=np.asarray(sags, np.float32).reshape(t),
-        shot_id=np.asarray(shots, np.int32).reshape(t),
+        shot_id=shot_ids(cut_at, person_jumps(xyzv_all, width, height, cut_at)),
     )
 
 

@@ -1,4 +1,8 @@
-"""Silencing MediaPipe's and TFLite's native log lines, which bypass Python and write to fd 2."""
+"""Silencing MediaPipe's and TFLite's native log lines, which bypass Python and write to fd 2.
+
+While they are silenced, :func:`terminal_stderr` still reaches the real stderr (the progress bar
+draws there).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 _quiet_lock = threading.Lock()
 _quiet_depth = 0
@@ -46,3 +51,22 @@ def quiet_native_stderr() -> Iterator[None]:
                 os.dup2(_quiet_saved_fd, 2)
                 os.close(_quiet_saved_fd)
                 _quiet_saved_fd = None
+
+
+def terminal_stderr() -> TextIO | None:
+    """A new text stream on the process's real stderr if that is a terminal, else None.
+
+    "Real" means the stderr from before :func:`quiet_native_stderr` pointed fd 2 at /dev/null, so
+    a progress bar drawn on it keeps moving while native output is silenced. The stream owns a
+    duplicate of the descriptor: close it when done.
+    """
+    with _quiet_lock:
+        fd = _quiet_saved_fd if _quiet_depth > 0 and _quiet_saved_fd is not None else 2
+        try:
+            if not os.isatty(fd):
+                return None
+            dup = os.dup(fd)
+        except OSError:  # pragma: no cover - no fd 2 at all
+            return None
+    encoding = getattr(sys.__stderr__, "encoding", None) or "utf-8"
+    return os.fdopen(dup, "w", buffering=1, encoding=encoding, errors="replace")

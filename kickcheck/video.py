@@ -1,4 +1,4 @@
-"""EDGE: read phone videos as upright BGR frames with container timestamps; write H.264 MP4s.
+"""EDGE: read phone videos as upright BGR frames with container timestamps.
 
 Everything here goes through PyAV (FFmpeg). OpenCV is used only for cheap pixel operations.
 
@@ -23,22 +23,18 @@ Timestamps
     whose time is missing or not after the previous one gets the previous time plus one nominal
     frame step (``1 / VideoInfo.fps``); ``DecodeStats.timestamps_repaired`` counts them.
 
-Writing
-    ``VideoSink`` writes H.264/yuv420p MP4 (plays in browsers) to a temporary file next to the
-    target and renames it into place only when the ``with`` block ends cleanly.
-    ``atomic_write_text`` / ``atomic_write_bytes`` do the same for small files.
+Writing lives next door: ``videowriter.VideoSink`` (H.264 MP4) and ``atomic`` (whole-or-nothing
+files, output checks). ``VideoSink``, ``atomic_write_text`` and ``atomic_write_bytes`` are
+re-exported here for code that imports them from ``kickcheck.video``.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import av
@@ -47,8 +43,11 @@ import numpy as np
 from av.sidedata.sidedata import Type as SideDataType
 from av.video.reformatter import Interpolation, VideoReformatter
 
-from kickcheck.errors import InputFileError, OutputError, VideoOpenError
+from kickcheck.atomic import atomic_write_bytes, atomic_write_text
+from kickcheck.atomic import short_reason as _short_reason
+from kickcheck.errors import InputFileError, VideoOpenError
 from kickcheck.types import Frame, VideoInfo
+from kickcheck.videowriter import VideoSink
 
 __all__ = [
     "DecodeStats",
@@ -118,20 +117,22 @@ def _check_input_path(path: StrPath) -> Path:
     return p
 
 
-def _short_reason(err: BaseException) -> str:
-    """FFmpeg's error text without errno and file name, lower-cased: 'invalid data found ...'."""
-    text = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    text = " ".join(str(text).split())
-    return text[:1].lower() + text[1:]
-
-
 def _open_error(path: Path, reason: str) -> VideoOpenError:
     return VideoOpenError(f"cannot read {path} as a video: {reason}")
 
 
+def _av_open_for_reading(path: Path) -> Any:
+    """``av.open`` for reading, asking PyAV before 19 to ignore badly encoded metadata strings
+    (``metadata_errors="ignore"``); PyAV 19 removed that argument, and a fresh install gets 19."""
+    try:
+        return av.open(str(path), mode="r", metadata_errors="ignore")
+    except TypeError:  # PyAV >= 19: "open() got an unexpected keyword argument"
+        return av.open(str(path), mode="r")
+
+
 def _open_container(path: Path) -> Any:
     try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
+        container = _av_open_for_reading(path)
     except av.FFmpegError as err:
         reason = _short_reason(err)
         if isinstance(err, av.InvalidDataError):
@@ -463,7 +464,7 @@ class FrameReader:
         width, height = self._decode_wh
         resize = self.scale != 1.0
         try:
-            container = av.open(str(self.path), mode="r", metadata_errors="ignore")
+            container = _av_open_for_reading(self.path)
         except av.FFmpegError as err:  # the file changed since probe
             raise _open_error(self.path, _short_reason(err)) from None
         try:
@@ -538,201 +539,3 @@ def iter_frames(
     """Upright BGR frames of ``path`` with container timestamps. See :class:`FrameReader`
     (use it directly to learn afterwards whether the file was truncated)."""
     yield from FrameReader(path, info=info, max_side=max_side)
-
-
-# ----------------------------------------------------------------------------------------------
-# Writing
-# ----------------------------------------------------------------------------------------------
-
-_NEW_FILE_MODE = 0o644
-
-
-def _output_folder(path: Path) -> Path:
-    folder = path.parent
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {path}: folder {folder} is not writable")
-    return folder
-
-
-def _temp_beside(path: Path, suffix: str) -> tuple[int, Path]:
-    folder = _output_folder(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=suffix)
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {_short_reason(err)}") from None
-    return fd, Path(tmp)
-
-
-def _final_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return _NEW_FILE_MODE
-
-
-def _remove_quietly(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
-
-
-def atomic_write_bytes(path: StrPath, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``.
-
-    Readers see either the old file or the complete new one. Raises OutputError (one line) when
-    the folder is missing or not writable, or the write fails.
-    """
-    target = Path(path)
-    fd, tmp = _temp_beside(target, ".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _final_mode(target))
-        os.replace(tmp, target)
-    except OSError as err:
-        _remove_quietly(tmp)
-        raise OutputError(f"cannot write {target}: {_short_reason(err)}") from None
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-
-
-def atomic_write_text(path: StrPath, text: str, encoding: str = "utf-8") -> None:
-    """Text version of :func:`atomic_write_bytes`."""
-    atomic_write_bytes(path, text.encode(encoding))
-
-
-class VideoSink:
-    """Write BGR frames to an H.264 (libx264, yuv420p) MP4 that browsers play.
-
-    Example::
-
-        with VideoSink("overlay.mp4", fps=info.fps, size_wh=(info.width, info.height)) as sink:
-            for frame in frames:
-                sink.write(draw(frame.image_bgr), t_s=frame.t_s)
-
-    Frames must be ``uint8 [H, W, 3]`` with ``(W, H) == size_wh``. H.264 4:2:0 needs even sizes:
-    an odd width or height is padded by one repeated edge pixel (``.output_size_wh``), so pixel
-    coordinates do not move. ``t_s`` (seconds) keeps variable frame timing; without it frames are
-    spaced ``1/fps`` apart. The MP4 is written to a hidden temp file beside ``path`` and renamed
-    into place when the block ends cleanly; on an exception the temp file is deleted and nothing
-    appears at ``path``. Without ``with``, call ``close()`` (or ``abort()``).
-    """
-
-    _TIME_BASE = Fraction(1, 90000)
-
-    def __init__(
-        self,
-        path: StrPath,
-        fps: float,
-        size_wh: tuple[int, int],
-        *,
-        crf: int = 23,
-        preset: str = "veryfast",
-    ) -> None:
-        fps_value = _as_float(fps)
-        if fps_value is None or fps_value <= 0:
-            raise ValueError(f"fps must be a positive number, got {fps!r}")
-        w, h = (int(v) for v in size_wh)
-        if w < 1 or h < 1:
-            raise ValueError(f"size_wh must be positive, got {tuple(size_wh)}")
-        self.path = Path(path)
-        self.fps = fps_value
-        self.size_wh = (w, h)
-        self.output_size_wh = (w + w % 2, h + h % 2)
-        self.frames_written = 0
-        self._last_pts = -1
-        self._closed = False
-        fd, self._tmp = _temp_beside(self.path, ".part.mp4")
-        os.close(fd)
-        try:
-            self._container = av.open(
-                str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"}
-            )
-            rate = Fraction(fps_value).limit_denominator(1001)
-            stream = self._container.add_stream(
-                "libx264", rate=rate, options={"crf": str(crf), "preset": preset}
-            )
-            stream.width, stream.height = self.output_size_wh
-            stream.pix_fmt = "yuv420p"
-            stream.codec_context.time_base = self._TIME_BASE
-            self._stream = stream
-        except (av.FFmpegError, OSError, ValueError) as err:
-            _remove_quietly(self._tmp)
-            raise OutputError(f"cannot write {self.path}: {_short_reason(err)}") from None
-
-    def __enter__(self) -> VideoSink:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
-
-    def write(self, frame_bgr: np.ndarray, t_s: float | None = None) -> None:
-        """Encode one frame. ``t_s``: its presentation time in seconds (default: index / fps)."""
-        if self._closed:
-            raise ValueError(f"VideoSink for {self.path} is already closed")
-        w, h = self.size_wh
-        if frame_bgr.dtype != np.uint8 or frame_bgr.shape != (h, w, 3):
-            raise ValueError(
-                f"frame must be uint8 [{h}, {w}, 3], got {frame_bgr.dtype} {list(frame_bgr.shape)}"
-            )
-        if self.output_size_wh != self.size_wh:
-            frame_bgr = cv2.copyMakeBorder(
-                frame_bgr, 0, h % 2, 0, w % 2, borderType=cv2.BORDER_REPLICATE
-            )
-        seconds = self.frames_written / self.fps if t_s is None else float(t_s)
-        pts = int(round(seconds / self._TIME_BASE))
-        pts = max(pts, self._last_pts + 1)
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame_bgr), format="bgr24")
-        frame.pts = pts
-        frame.time_base = self._TIME_BASE
-        try:
-            for packet in self._stream.encode(frame):
-                self._container.mux(packet)
-        except (av.FFmpegError, OSError) as err:
-            raise OutputError(f"cannot write {self.path}: {_short_reason(err)}") from None
-        self._last_pts = pts
-        self.frames_written += 1
-
-    def close(self) -> None:
-        """Finish the file and move it into place. Raises OutputError if no frame was written."""
-        if self._closed:
-            return
-        if self.frames_written == 0:
-            self.abort()
-            raise OutputError(f"nothing written to {self.path}: no frames were given")
-        try:
-            for packet in self._stream.encode(None):
-                self._container.mux(packet)
-            self._container.close()
-            self._closed = True
-            os.chmod(self._tmp, _final_mode(self.path))
-            os.replace(self._tmp, self.path)
-        except (av.FFmpegError, OSError) as err:
-            self.abort()
-            raise OutputError(f"cannot write {self.path}: {_short_reason(err)}") from None
-
-    def abort(self) -> None:
-        """Drop everything written so far; ``path`` is left untouched."""
-        if not self._closed:
-            self._closed = True
-            try:
-                self._container.close()
-            except (av.FFmpegError, OSError):
-                pass
-        _remove_quietly(self._tmp)

@@ -70,6 +70,7 @@ BAD = {
 }
 
 
+@pytest.mark.mediapipe
 @pytest.mark.parametrize("workers", ["1", "2"], ids=["in_process", "local_cluster_2"])
 def test_mixed_folder_end_to_end(mixed_folder: Path, tmp_path: Path, workers: str, monkeypatch):
     clusters: list[dict] = []
@@ -144,6 +145,7 @@ def test_mixed_folder_end_to_end(mixed_folder: Path, tmp_path: Path, workers: st
     assert sorted(p.name for p in mixed_folder.iterdir()) == before
 
 
+@pytest.mark.mediapipe
 def test_unexpected_exception_is_one_row_and_the_rest_finish(tmp_path: Path, monkeypatch):
     folder = tmp_path / "clips"
     folder.mkdir()

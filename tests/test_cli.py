@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,31 +10,11 @@ from click.testing import CliRunner
 
 from kickcheck.cli import main
 from kickcheck.errors import ConfigError
-from kickcheck.video import VideoSink
-from tests.fixtures import fake_analysis
+from tests.fixtures import fake_analysis, one_line_error
 
 
 def invoke(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def one_line_error(result, code: int, *words: str) -> None:
-    assert result.exit_code == code, result.output
-    err = result.stderr.strip()
-    assert err.startswith("kickcheck: ")
-    assert "\n" not in err and "Traceback" not in err
-    for w in words:
-        assert w in err
-
-
-@pytest.fixture
-def grey_clip(tmp_path: Path) -> Path:
-    """A real, decodable H.264 clip with nobody in it."""
-    path = tmp_path / "empty_room.mp4"
-    with VideoSink(path, 15.0, (96, 64)) as sink:
-        for i in range(12):
-            sink.write(np.full((64, 96, 3), 90 + i, np.uint8))
-    return path
 
 
 def test_help_and_version():
@@ -81,6 +60,7 @@ def test_random_bytes(tmp_path):
     one_line_error(invoke(str(p)), 3)
 
 
+@pytest.mark.mediapipe
 def test_no_person(grey_clip):
     one_line_error(invoke(str(grey_clip), "-q"), 4, "no person")
 

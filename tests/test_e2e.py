@@ -16,6 +16,8 @@ import pytest
 from kickcheck import analyze_video
 from kickrender import ClipSpec, render_clip
 
+pytestmark = pytest.mark.mediapipe  # every test here runs the real model
+
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "kickback_sample.mp4"
 
 

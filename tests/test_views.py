@@ -11,7 +11,7 @@ import pytest
 from kickcheck.config import load_config
 from kickcheck.kinematics import compute_kinematics
 from kickcheck.pipeline import analyze_pose
-from kickcheck.pose import ShotDetector
+from kickcheck.shots import ShotDetector
 from kickcheck.types import VideoInfo
 from tests.fixtures import make_pose_sequence
 
