@@ -237,7 +237,10 @@ class Scene:
         return out
 
     def pose_at(self, t: float):
-        s, shape = phase_at(self.reps, t)
+        return self.pose_at_phase(*phase_at(self.reps, t))
+
+    def pose_at_phase(self, s: float, shape: RepShape):
+        """(s, shape, stance, vertices (body then furniture), joints, pelvis left axis)."""
         st = self.move.solved(s, shape)
         P = self.poser.fk(st)
         T = P.transforms(self.poser.rig.heads)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .catalog import KICKBACK_VARIANT_NAMES, LOOKALIKE_NAMES
+from .pose import rot_x
 from .stance import SIDES, Arm, Leg, Poser, Stance, hip_q, open_about_shank, shoulder_q
 
 X = np.array([1.0, 0, 0])
@@ -485,7 +486,8 @@ class ReverseLunge(Movement):
     the floor (s = 1); the front foot stays planted, the back foot lands on its toes."""
 
     name = "reverse_lunge"
-    cross = 0.0  # adduction of the back leg (curtsy lunge)
+    cross = 0.0  # adduction of the back leg (curtsy lunge), degrees
+    turn = 0.0  # its turn-out about the trunk axis, degrees
     contacts_a = ("foot.{o}",)
     anchor = ("foot.{o}",)
     tempo = (1.0, 0.3, 1.0, 0.5)
@@ -509,7 +511,9 @@ class ReverseLunge(Movement):
             bt = lerp(-2.0, bt, step)
             back.knee = lerp(3.0, back_knee, step) + lift
             back.ankle = lerp(0.0, back.ankle, step)
-        back.hip = self.hip(-(bt + lean), abd=-self.cross * step)
+        # curtsy: the back thigh crosses behind (adduction) and turns out, so the back shank
+        # points across behind the front foot
+        back.hip = self.hip(-(bt + lean), abd=-self.cross * step, abd_flexed=self.turn * step)
         st.legs[self.o], st.legs[self.w] = front, back
         for sd in SIDES:
             st.arms[sd] = Arm(
@@ -541,7 +545,8 @@ class ReverseLunge(Movement):
 
 class CurtsyLunge(ReverseLunge):
     name = "curtsy_lunge"
-    cross = 22.0
+    cross = 30.0
+    turn = 25.0
 
 
 class MountainClimber(FixedTrunk):
@@ -630,7 +635,9 @@ class CablePullThrough(Movement):
         up, front = _upright(h)
         st = Stance(up=up, front=front, neck_flex=lerp(0, -25, s))
         for sd in SIDES:
-            st.legs[sd] = Leg(hip=self.hip(-(k - shin + h), abd=12, side=sd), knee=k, ankle=-shin)
+            # feet wide: abduct first, then flex, so the feet keep their width as the hips hinge
+            q = rot_x(-(k - shin + h) - self.hip_off) @ hip_q(0.0, abd=12, side=sd)
+            st.legs[sd] = Leg(hip=q, knee=k, ankle=-shin)
             st.arms[sd] = Arm(shoulder=shoulder_q(h - lerp(0, 38, s), abd=-9, side=sd), elbow=8)
         return st
 

@@ -61,21 +61,7 @@ def row(name: str, a) -> tuple[list[np.ndarray], str]:
 
 
 def _pose(scene: Scene, s: float) -> np.ndarray:
-    """Vertices at phase s of the first rep (Scene.pose_at takes a time: invert the easing)."""
-    r = scene.reps[0]
-    if s <= 0:
-        t = r.start - 1e-3
-    elif s >= 1:
-        t = (r.top0 + r.top1) / 2
-    else:
-        # invert the smoothstep on the way up
-        lo, hi = 0.0, 1.0
-        for _ in range(40):
-            m = (lo + hi) / 2
-            x = m * m * (3 - 2 * m)
-            lo, hi = (m, hi) if x < s else (lo, m)
-        t = r.start + lo * (r.top0 - r.start)
-    return scene.pose_at(t)[3]
+    return scene.pose_at_phase(s, scene.reps[0].shape)[3]
 
 
 def main(argv=None) -> int:
