@@ -372,10 +372,17 @@ class StandingHipAbduction(Movement):
         st = Stance(up=up, front=front, neck_flex=-3, planted=(f"leg.{self.o}",))
         st.legs[self.o] = Leg(hip=self.hip(-3.0, side=self.o), knee=3, ankle=-3)
         st.legs[self.w] = Leg(hip=self.hip(-5.0, abd=lerp(4.0, self.lift, s)), knee=4, ankle=8)
-        # the support-side hand holds the machine; the working-side arm hangs relaxed
-        st.arms[self.o] = Arm(shoulder=shoulder_q(40, abd=25, side=self.o), elbow=35)
+        # the machine stands on the support side: that hand holds it, the other arm hangs relaxed
+        st.arms[self.o] = Arm(shoulder=shoulder_q(15, abd=50, side=self.o), elbow=25)
         st.arms[self.w] = Arm(shoulder=shoulder_q(5, abd=12, side=self.w), elbow=15)
         return st
+
+    def props(self):
+        """The upright of the cable machine (or the post the band is tied to) the hand holds."""
+        st = self.solved(0.0, RepShape())
+        hand = self.group_points(st, "hand.{o}")
+        x, y = hand[:, 0].mean(), hand[:, 1].mean()
+        return [((x - 0.03, y - 0.03, 0.0), (x + 0.03, y + 0.03, 1.9), "frame")]
 
 
 class TricepsKickbackBench(Movement):
