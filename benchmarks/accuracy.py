@@ -46,7 +46,11 @@ from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
 from kickcheck.pose import load_pose_npz, save_pose_npz  # noqa: E402
 from kickcheck.types import VideoInfo  # noqa: E402
 from kickrender import ClipSpec, render_clip  # noqa: E402
-from kickrender.catalog import FIRST_LOOKALIKES, LOOKALIKE_NAMES  # noqa: E402
+from kickrender.catalog import (  # noqa: E402
+    FIRST_LOOKALIKES,
+    KICKBACK_VARIANT_NAMES,
+    LOOKALIKE_NAMES,
+)
 
 FAULTS = ("lumbar_hyperextension", "knee_straightened")
 
@@ -57,7 +61,7 @@ def grid(quick: bool) -> list[tuple[str, ClipSpec]]:
     backgrounds = ("plain", "textured", "cluttered")
     out: list[tuple[str, ClipSpec]] = []
     k = 0
-    variants = ("quadruped", "forearms", "quadruped_straight", "standing")
+    variants = KICKBACK_VARIANT_NAMES
     yaws = (0.0, 30.0, -30.0)
     combos = (("left", "left"), ("right", "left"), ("left", "right"), ("right", "right"))
     for variant in variants:

@@ -22,14 +22,6 @@ from dataclasses import dataclass
 #: kickback variants (``ClipSpec(exercise="kickback", variant=NAME)``)
 KICKBACK_VARIANT_NAMES = ("quadruped", "forearms", "quadruped_straight", "standing")
 
-#: the variant kickcheck reports for each rendered kickback variant
-REPORTED_VARIANT = {
-    "quadruped": "quadruped",
-    "forearms": "quadruped",
-    "quadruped_straight": "quadruped",
-    "standing": "standing",
-}
-
 
 @dataclass(frozen=True)
 class LookAlike:
