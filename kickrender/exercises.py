@@ -365,10 +365,9 @@ class StandingHipAbduction(Movement):
     anchor = ("foot.{o}",)
 
     def stance(self, s, rep):
-        sl = (
-            1.0 if self.w == "R" else -1.0
-        )  # lean the trunk a little over the support leg (+y = left)
-        up, front = _upright(lean=3.0, side_lean=-sl * lerp(1.0, 5.0, s))
+        # lean the trunk a little over the support leg (side_lean + = toward the person's left)
+        toward_support = 1.0 if self.o == "L" else -1.0
+        up, front = _upright(lean=3.0, side_lean=toward_support * lerp(1.0, 5.0, s))
         st = Stance(up=up, front=front, neck_flex=-3, planted=(f"leg.{self.o}",))
         st.legs[self.o] = Leg(hip=self.hip(-3.0, side=self.o), knee=3, ankle=-3)
         st.legs[self.w] = Leg(hip=self.hip(-5.0, abd=lerp(4.0, self.lift, s)), knee=4, ankle=8)
@@ -420,20 +419,13 @@ class TricepsKickbackBench(Movement):
         top = float(min(knee[:, 2].min(), hand[:, 2].min()))
         y = float(np.concatenate([knee, hand])[:, 1].mean())
         out = 1.0 if self.o == "L" else -1.0  # the bench's side: the person's left is +y
+        yc = y + 0.05 * out  # centred a little outward, clear of the standing leg
         x0, x1 = knee[:, 0].min() - 0.35, hand[:, 0].max() + 0.25
-        return [
-            ((x0, y - 0.13 + out * 0.05, top - 0.06), (x1, y + 0.13 + out * 0.05, top), "pad"),
-            (
-                (x0 + 0.05, y - 0.09 + out * 0.05, 0.0),
-                (x0 + 0.09, y + 0.09 + out * 0.05, top - 0.06),
-                "frame",
-            ),
-            (
-                (x1 - 0.09, y - 0.09 + out * 0.05, 0.0),
-                (x1 - 0.05, y + 0.09 + out * 0.05, top - 0.06),
-                "frame",
-            ),
+        legs = [
+            ((xa, yc - 0.09, 0.0), (xa + 0.04, yc + 0.09, top - 0.06), "frame")
+            for xa in (x0 + 0.05, x1 - 0.09)
         ]
+        return [((x0, yc - 0.13, top - 0.06), (x1, yc + 0.13, top), "pad"), *legs]
 
 
 class SideLegLift(Quadruped):
@@ -499,33 +491,25 @@ class ReverseLunge(Movement):
     anchor = ("foot.{o}",)
     tempo = (1.0, 0.3, 1.0, 0.5)
 
-    def _legs(self, u, back_knee):
-        """u: 0 = split stance, 1 = bottom. Front thigh from 0 to 80 degrees forward."""
-        ft = lerp(2.0, 78.0, u)
-        fk = lerp(3.0, 92.0, u)
-        front = Leg(hip=None, knee=fk, ankle=_foot_flat(ft, fk))
-        bt = lerp(-28.0, -8.0, u)  # back thigh, degrees forward of vertical (negative: behind)
-        back = Leg(hip=None, knee=back_knee, ankle=lerp(35, 45, u))
-        return ft, front, bt, back
-
     def _stance(self, u, back_knee, step=1.0, lift=0.0):
-        lean = lerp(2.0, 10.0, max(u, 0.0))
+        """u: 0 = split stance, 1 = bottom (front thigh 78 degrees forward of vertical, back thigh
+        8 degrees behind); step < 1: still stepping back from beside the front leg."""
+        lean = lerp(2.0, 10.0, u)
         up, front_dir = _upright(lean)
         st = Stance(up=up, front=front_dir, neck_flex=-3)
-        ft, front, bt, back = self._legs(max(u, 0.0), back_knee)
-        front.hip = self.hip(-(ft + lean), side=self.o)
-        if step < 1.0:  # stepping back: the back leg swings from beside the front leg
-            bt = lerp(-2.0, bt, step)
-            back.knee = lerp(3.0, back_knee, step) + lift
-            back.ankle = lerp(0.0, back.ankle, step)
+        ft, fk = lerp(2.0, 78.0, u), lerp(3.0, 92.0, u)
+        st.legs[self.o] = Leg(
+            hip=self.hip(-(ft + lean), side=self.o), knee=fk, ankle=_foot_flat(ft, fk)
+        )
+        bt = lerp(-2.0, lerp(-28.0, -8.0, u), step)  # back thigh, degrees forward of vertical
         # curtsy: the back thigh crosses behind (adduction) and turns out, so the back shank
         # points across behind the front foot
-        back.hip = self.hip(-(bt + lean), abd=-self.cross * step, abd_flexed=self.turn * step)
-        st.legs[self.o], st.legs[self.w] = front, back
+        hip = self.hip(-(bt + lean), abd=-self.cross * step, abd_flexed=self.turn * step)
+        knee = lerp(3.0, back_knee, step) + lift
+        st.legs[self.w] = Leg(hip=hip, knee=knee, ankle=lerp(0.0, lerp(35, 45, u), step))
         for sd in SIDES:
             st.arms[sd] = Arm(
-                shoulder=shoulder_q(lerp(5, 25, max(u, 0)), abd=8, side=sd),
-                elbow=lerp(10, 60, max(u, 0)),
+                shoulder=shoulder_q(lerp(5, 25, u), abd=8, side=sd), elbow=lerp(10, 60, u)
             )
         return st
 
