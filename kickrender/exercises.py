@@ -551,11 +551,27 @@ class MountainClimber(FixedTrunk):
     tempo = (0.28, 0.04, 0.28, 0.04)
 
     def _leg(self, side, u):
+        """u: 0 = leg straight back on its toes, 1 = knee driven in under the chest. The knee
+        bends first (the foot leaves the floor), then the hip flexes."""
+        k = np.sqrt(u)
         return Leg(
-            hip=self.hip(lerp(-3.0, -105.0, u), side=side),
-            knee=lerp(5.0, 115.0, u),
-            ankle=lerp(15.0, 35.0, u),
+            hip=self.hip(lerp(-3.0, -115.0, u), side=side),
+            knee=lerp(5.0, 140.0, k),
+            ankle=lerp(15.0, 45.0, k),
         )
+
+    pike = 12.0  # degrees the hips rise about the hands while the legs switch
+
+    def _solve(self, s, rep):
+        st = super()._solve(s, rep)
+        if s <= 0.0 or s >= 1.0:
+            return st
+        # the hips rise a little as the knees pass under the body (about the planted hands)
+        hands = ["hand.L", "hand.R"]
+        ref = self.poser.group_points(self.poser.fk(st), hands[0]).mean(axis=0)
+        st = replace(st, pitch=st.pitch + self.pike * np.sin(np.pi * s))
+        now = self.poser.group_points(self.poser.fk(st), hands[0]).mean(axis=0)
+        return replace(st, root_pos=st.root_pos + (ref - now))
 
     def stance(self, s, rep):
         st = Stance(up=X.copy(), front=-Z, neck_flex=-15, planted=("arm.L", "arm.R"))
