@@ -598,7 +598,7 @@ class Clamshell(Movement):
         st = Stance(up=X.copy(), front=front, neck_flex=10, thoracic_flex=5)
         # the top thigh rests on the bottom one (adducted), knees together, feet together
         st.legs[self.o] = Leg(hip=self.hip(-50, abd=2, side=self.o), knee=95, ankle=10)
-        q = self.hip(-50, abd=-9)
+        q = self.hip(-50, abd=-14)
         st.legs[self.w] = Leg(
             hip=open_about_shank(q, 95, lerp(0.0, self.opening, s), self.w), knee=95, ankle=10
         )
@@ -615,11 +615,24 @@ class FrogPump(GluteBridge):
     contacts_b = ("foot.L", "foot.R")
     anchor = ("foot.L", "foot.R")
 
+    def _rest_hip(self, rep) -> float:
+        """Hip angle at rest that lays the trunk flat with the feet' edges on the floor."""
+        if "rest_hip" not in self._cache:
+
+            def gap(h):
+                self._cache["rest_hip"] = h
+                st = self.poser.solve(self.stance(0.0, rep), ["back"], ["seat"])
+                feet = min(self.group_min_z(st, f"foot.{sd}") for sd in SIDES)
+                return feet - min(self.group_min_z(st, "back"), self.group_min_z(st, "seat"))
+
+            self._cache["rest_hip"] = fit1(gap, -70.0, -60.0)
+        return self._cache["rest_hip"]
+
     def stance(self, s, rep):
         st = super().stance(s, rep)
         st.pitch = lerp(0, -20, s)
         for sd in SIDES:
-            q = self.hip(lerp(-70, -15, s), abd=-12, side=sd)
+            q = self.hip(lerp(self._rest_hip(rep), -15, s), abd=-12, side=sd)
             st.legs[sd] = Leg(hip=open_about_shank(q, 115, 60, sd), knee=115, ankle=5)
             st.arms[sd] = Arm(shoulder=shoulder_q(6, abd=20, side=sd))
         st.planted = ("arm.L", "arm.R")  # the arms stay flat on the floor as the hips rise
