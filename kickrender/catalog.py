@@ -99,7 +99,7 @@ LOOKALIKE_CATALOG: tuple[LookAlike, ...] = (
     LookAlike(
         "side_leg_lift_low",
         "quadruped",
-        "on all fours, the bent working leg lifts out to the side to 25 degrees (a low fire "
+        "on all fours, the bent working leg lifts out to the side to 30 degrees (a low fire "
         "hydrant)",
         "abduction",
     ),

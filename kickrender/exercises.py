@@ -47,6 +47,11 @@ def fit1(f, x0: float, x1: float, iters: int = 8, tol: float = 5e-4) -> float:
     return x1
 
 
+def grid_fit(f, xs, target: float) -> float:
+    """The x among ``xs`` whose f(x) is closest to ``target`` (for non-monotonic contacts)."""
+    return float(min(xs, key=lambda x: abs(f(float(x)) - target)))
+
+
 class Movement:
     name = "base"
     is_kickback = False
@@ -95,6 +100,9 @@ class Movement:
         return self._cache[key]
 
     def _solve(self, s: float, rep: RepShape) -> Stance:
+        return self._solve_plain(s, rep)
+
+    def _solve_plain(self, s: float, rep: RepShape) -> Stance:
         st = self.stance(s, rep)
         return self.poser.solve(
             st, self.groups(self.contacts_a), self.groups(self.contacts_b), self.groups(self.anchor)
@@ -443,7 +451,7 @@ class SideLegLift(Quadruped):
     def _leg(self, s):
         if not self.straight:
             return Leg(
-                hip=self.hip(-90, abd_flexed=lerp(0, self.lift, s)), knee=90, ankle=lerp(70, 45, s)
+                hip=self.hip(-90, abd_flexed=lerp(0, self.lift, s)), knee=90, ankle=lerp(85, 70, s)
             )
         flex = lerp(self._cache["rest_flex"], 0.0, s)
         return Leg(hip=self.hip(-flex, abd=lerp(70, 85, s)), knee=3, ankle=lerp(20, 35, s))
@@ -461,13 +469,14 @@ class SideLegLift(Quadruped):
             self._cache["rest_flex"] = fit1(gap, 20.0, 35.0)
         st = self.base()
         st.planted = (f"leg.{self.o}", "arm.L", "arm.R")
+        st.plant_weight = {f"leg.{self.w}": 1.0 - s}  # the working knee leaves the floor
         st.legs[self.w] = self._leg(s)
         return st
 
 
 class SideLegLiftLow(SideLegLift):
     name = "side_leg_lift_low"
-    lift = 25.0
+    lift = 30.0
 
 
 class SideLegLiftHigh(SideLegLift):
@@ -588,22 +597,38 @@ class Clamshell(Movement):
 
     name = "clamshell"
     opening = 40.0
-    contacts_a = ("back",)
-    contacts_b = ("seat",)
-    anchor = ("seat",)
+    # lying on the bottom shoulder (the arm along the floor) and the bottom hip
+    contacts_a = ("arm.{o}",)
+    contacts_b = ("hip.{o}",)
+    anchor = ("hip.{o}",)
+
+    def _bottom_leg(self, rep) -> float:
+        """Abduction of the bottom leg that lays it on the floor with the trunk, neither lifting
+        the trunk nor hanging above the floor (fitted per body)."""
+        if "bottom_leg" not in self._cache:
+
+            def gap(x):
+                self._cache["bottom_leg"] = x
+                st = self._solve_plain(0.0, rep)
+                hip = self.group_min_z(st, "hip.{o}")
+                return min(self.group_min_z(st, g) for g in ("knee.{o}", "foot.{o}")) - hip
+
+            self._cache["bottom_leg"] = grid_fit(gap, np.arange(-20.0, 12.0, 2.0), 0.005)
+        return self._cache["bottom_leg"]
 
     def stance(self, s, rep):
         # the working (top) side faces up: the person's left is up x front, +z when front = +y
         front = np.array([0, 1.0, 0]) if self.w == "L" else np.array([0, -1.0, 0])
         st = Stance(up=X.copy(), front=front, neck_flex=10, thoracic_flex=5)
         # the top thigh rests on the bottom one (adducted), knees together, feet together
-        st.legs[self.o] = Leg(hip=self.hip(-50, abd=2, side=self.o), knee=95, ankle=10)
-        q = self.hip(-50, abd=-14)
+        leg = self._bottom_leg(rep)
+        st.legs[self.o] = Leg(hip=self.hip(-50, abd=leg, side=self.o), knee=95, ankle=10)
+        q = self.hip(-50, abd=leg - 8)
         st.legs[self.w] = Leg(
             hip=open_about_shank(q, 95, lerp(0.0, self.opening, s), self.w), knee=95, ankle=10
         )
-        # bottom arm under the head, top hand resting on the hip
-        st.arms[self.o] = Arm(shoulder=shoulder_q(170, side=self.o), elbow=110)
+        # bottom arm along the floor in front of the chest, top hand resting on the hip
+        st.arms[self.o] = Arm(shoulder=shoulder_q(90, side=self.o), elbow=15)
         st.arms[self.w] = Arm(shoulder=shoulder_q(12, side=self.w), elbow=30)
         return st
 
@@ -634,7 +659,7 @@ class FrogPump(GluteBridge):
         for sd in SIDES:
             q = self.hip(lerp(self._rest_hip(rep), -15, s), abd=-12, side=sd)
             st.legs[sd] = Leg(hip=open_about_shank(q, 115, 60, sd), knee=115, ankle=5)
-            st.arms[sd] = Arm(shoulder=shoulder_q(6, abd=20, side=sd))
+            st.arms[sd] = Arm(shoulder=shoulder_q(0, abd=20, side=sd))
         st.planted = ("arm.L", "arm.R")  # the arms stay flat on the floor as the hips rise
         return st
 

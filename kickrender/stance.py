@@ -112,6 +112,15 @@ class Poser:
                     and n.startswith(("lowerarm", "wrist", "finger", "metacarpal"))
                 )
             )
+            self.contact[f"arm.{s}"] = group(
+                lambda n, s=s: (
+                    n.endswith("." + s)
+                    and n.startswith(("upperarm", "lowerarm", "wrist", "finger", "metacarpal"))
+                )
+            )
+            self.contact[f"hip.{s}"] = group(
+                lambda n, s=s: n in (f"upperleg01.{s}", f"upperleg02.{s}", f"pelvis.{s}")
+            )
             self.contact[f"foot.{s}"] = group(
                 lambda n, s=s: n.endswith("." + s) and n.startswith(("foot", "toe"))
             )
