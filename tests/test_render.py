@@ -179,25 +179,28 @@ YAWS = (-90.0, -60.0, -30.0, 0.0, 30.0, 60.0, 90.0)
 
 @pytest.mark.parametrize("k,name", list(enumerate(LOOKALIKE_NAMES)))
 def test_every_lookalike_renders_at_any_view(tmp_path, k, name):
-    spec = ClipSpec(
-        **{**SMALL, "fps": 5.0, "width": 128, "height": 80},
-        exercise=name,
-        yaw=YAWS[k % len(YAWS)],
-        pitch=(0.0, 15.0, 30.0)[k % 3],
-        side=("left", "right")[k % 2],
-        facing=("left", "right")[(k // 2) % 2],
-    )
-    truth = render_clip(spec, tmp_path / "l.mp4")
-    assert truth["is_kickback"] is False and truth["variant"] is None
-    assert truth["n_frames"] >= 5 and len(truth["reps"]) == 1
-    with av.open(str(tmp_path / "l.mp4")) as c:
-        img = next(c.decode(video=0)).to_ndarray(format="rgb24")
-    assert img.shape == (80, 128, 3)
-    # the body is in the frame: every joint projects inside the picture
-    for f in truth["frames"]:
-        uv = np.array(list(f["joints_2d"].values()))
-        assert (uv[:, 0] > -2).all() and (uv[:, 0] < 130).all(), name
-        assert (uv[:, 1] > -2).all() and (uv[:, 1] < 82).all(), name
+    # two views each, and across the catalogue every yaw from the rear to the front, every pitch,
+    # both sides and both facings
+    for n, yaw in enumerate((YAWS[k % len(YAWS)], YAWS[(k + 3) % len(YAWS)])):
+        spec = ClipSpec(
+            **{**SMALL, "fps": 5.0, "width": 128, "height": 80},
+            exercise=name,
+            yaw=yaw,
+            pitch=(0.0, 15.0, 30.0)[(k + n) % 3],
+            side=("left", "right")[(k + n) % 2],
+            facing=("left", "right")[(k // 2) % 2],
+        )
+        truth = render_clip(spec, tmp_path / f"l{n}.mp4")
+        assert truth["is_kickback"] is False and truth["variant"] is None
+        assert truth["n_frames"] >= 5 and len(truth["reps"]) == 1
+        with av.open(str(tmp_path / f"l{n}.mp4")) as c:
+            img = next(c.decode(video=0)).to_ndarray(format="rgb24")
+        assert img.shape == (80, 128, 3)
+        # the body is in the frame: every joint projects inside the picture
+        for f in truth["frames"]:
+            uv = np.array(list(f["joints_2d"].values()))
+            assert (uv[:, 0] > -2).all() and (uv[:, 0] < 130).all(), (name, yaw)
+            assert (uv[:, 1] > -2).all() and (uv[:, 1] < 82).all(), (name, yaw)
 
 
 @lru_cache(maxsize=64)
