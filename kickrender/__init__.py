@@ -10,7 +10,10 @@ API::
     truth = render_clip(ClipSpec(variant="quadruped", side="right", facing="left", reps=4,
                                  arch_reps=(3,), straight_knee_reps=(4,)), "out.mp4")
 
-writes ``out.mp4`` and ``out.truth.json`` (the same dict). Command line:
+writes ``out.mp4`` and ``out.truth.json`` (the same dict); ``ClipSpec(exercise=NAME)`` renders a
+look-alike instead (``LOOKALIKE_NAMES``, from ``catalog.py``: the one list shared with the
+benchmarks and the tests). Some look-alikes bring furniture (a bench, a pad, a machine's upright),
+drawn as boxes with the body; the truth never includes it. Command line:
 ``python -m kickrender out.mp4 --variant quadruped --reps 4 --arch-reps 3 ...``.
 
 Truth conventions (shared with kickcheck):
@@ -31,7 +34,16 @@ Truth conventions (shared with kickcheck):
   in the clip; knee_straightened only for the bent-knee variants quadruped/forearms).
 """
 
+from .catalog import KICKBACK_VARIANT_NAMES, LOOKALIKE_INFO, LOOKALIKE_NAMES
 from .clip import ClipSpec, render_clip
 from .exercises import KICKBACK_VARIANTS, LOOKALIKES
 
-__all__ = ["ClipSpec", "render_clip", "KICKBACK_VARIANTS", "LOOKALIKES"]
+__all__ = [
+    "ClipSpec",
+    "render_clip",
+    "KICKBACK_VARIANTS",
+    "KICKBACK_VARIANT_NAMES",
+    "LOOKALIKES",
+    "LOOKALIKE_INFO",
+    "LOOKALIKE_NAMES",
+]

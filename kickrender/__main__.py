@@ -6,8 +6,8 @@ import argparse
 import sys
 import time
 
+from .catalog import EXERCISE_NAMES, KICKBACK_VARIANT_NAMES
 from .clip import ClipSpec, render_clip
-from .exercises import KICKBACK_VARIANTS, LOOKALIKES
 
 
 def _ints(s: str) -> tuple[int, ...]:
@@ -17,8 +17,8 @@ def _ints(s: str) -> tuple[int, ...]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kickrender", description=__doc__)
     ap.add_argument("out")
-    ap.add_argument("--exercise", default="kickback", choices=["kickback", *LOOKALIKES])
-    ap.add_argument("--variant", default="quadruped", choices=list(KICKBACK_VARIANTS))
+    ap.add_argument("--exercise", default="kickback", choices=EXERCISE_NAMES)
+    ap.add_argument("--variant", default="quadruped", choices=KICKBACK_VARIANT_NAMES)
     ap.add_argument("--side", default="right", choices=["left", "right"])
     ap.add_argument("--facing", default="left", choices=["left", "right"])
     ap.add_argument("--reps", type=int, default=4)
@@ -32,8 +32,8 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--tempo",
         type=lambda s: tuple(float(x) for x in s.split(",")),
-        default=(0.8, 0.4, 0.8, 0.5),
-        help="up,hold,down,rest seconds",
+        default=None,
+        help="up,hold,down,rest seconds (default: the exercise's own, 0.8,0.4,0.8,0.5 for kickbacks)",
     )
     ap.add_argument("--partial-start", type=float, default=0.0)
     ap.add_argument("--partial-end", type=float, default=0.0)

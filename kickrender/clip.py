@@ -13,6 +13,7 @@ import numpy as np
 from .body import BLAZEPOSE_NAMES, REGION_FEET, REGION_HAIR, REGION_SHORTS, REGION_TOP, load_body
 from .exercises import DEFAULT_TOP, RepShape, movement_class
 from .pose import skin
+from .props import mesh
 from .raster import Camera, rasterize, vertex_normals
 from .stance import Leg, Poser, Stance, hip_q
 from .truth import hip_extension_deg, knee_flexion_deg
@@ -56,7 +57,8 @@ class ClipSpec:
     fault_arch_deg: float = 22.0
     fault_knee_deg: float = 20.0
     rep_overrides: tuple = ()  # ((rep, (("hip_ext", 25.0), ...)), ...), 1-based
-    tempo: tuple[float, float, float, float] = (0.8, 0.4, 0.8, 0.5)  # up, hold, down, rest
+    # up, hold, down, rest seconds; None = the exercise's own tempo (0.8, 0.4, 0.8, 0.5 for kickbacks)
+    tempo: tuple[float, float, float, float] | None = None
     lead_in: float = 0.6
     lead_out: float = 0.6
     partial_start: float = 0.0  # >0: the clip starts this fraction into the first rep
@@ -128,7 +130,7 @@ def rep_shapes(spec: ClipSpec, n: int) -> list[RepShape]:
 
 
 def timeline(spec: ClipSpec):
-    up, hold, down, rest = spec.tempo
+    up, hold, down, rest = spec.tempo or movement_class(spec.exercise, spec.variant).tempo
     n = spec.reps + (1 if spec.partial_end > 0 else 0)
     shapes = rep_shapes(spec, n)
     reps = []
@@ -197,6 +199,13 @@ class Scene:
         alb[body.region == REGION_HAIR] = hair
         alb[body.region == REGION_FEET] = feet
         alb *= 1 + rng.normal(0, 0.03, (len(alb), 1))
+        # furniture (a bench, a pad): fixed boxes drawn with the body
+        pv, pf, pc = mesh(self.move.props())
+        self.prop_vertices = pv
+        if self.flip:
+            self.prop_vertices = pv @ np.diag([-1.0, -1.0, 1.0])
+        self.faces = np.concatenate([body.faces, pf + len(alb)]) if len(pf) else body.faces
+        alb = np.concatenate([alb, pc])
         self.albedo = alb.astype(np.float32)
         # light: from above, on the camera side, randomised
         az = np.radians(rng.uniform(-60, 60))
@@ -228,14 +237,18 @@ class Scene:
         return out
 
     def pose_at(self, t: float):
-        s, shape = phase_at(self.reps, t)
+        return self.pose_at_phase(*phase_at(self.reps, t))
+
+    def pose_at_phase(self, s: float, shape: RepShape):
+        """(s, shape, stance, vertices (body then furniture), joints, pelvis left axis)."""
         st = self.move.solved(s, shape)
         P = self.poser.fk(st)
         T = P.transforms(self.poser.rig.heads)
         V = skin(self.poser.rest, self.body, T).astype(np.float64)
-        drop = V[:, 2].min()  # nothing below the floor
-        V[:, 2] -= drop
-        P.p[:, 2] -= drop
+        if self.move.on_floor:
+            drop = V[:, 2].min()  # nothing below the floor
+            V[:, 2] -= drop
+            P.p[:, 2] -= drop
         j = self.joints(P, V)
         lat = P.R[0] @ np.array([1.0, 0, 0])
         if self.flip:
@@ -243,6 +256,8 @@ class Scene:
             V = V @ F
             j = {k: v @ F for k, v in j.items()}
             lat = lat @ F
+        if len(self.prop_vertices):
+            V = np.concatenate([V, self.prop_vertices])
         return s, shape, st, V, j, lat
 
 
@@ -332,7 +347,7 @@ def _background(scene: Scene, cam: Camera, floor_extent) -> np.ndarray:
 
 
 def _shade(scene: Scene, V: np.ndarray, cam: Camera) -> np.ndarray:
-    n = vertex_normals(V, scene.body.faces)
+    n = vertex_normals(V, scene.faces)
     L = scene.light
     if scene.flip:
         pass
@@ -369,7 +384,7 @@ def render_frame(scene: Scene, cam: Camera, bg: np.ndarray, Vs: list[np.ndarray]
     for V in Vs:
         col = _shade(scene, V, cam)
         uv, z = cam.project(V)
-        img, mask, _ = rasterize(uv, z, col, scene.body.faces, cam.width, cam.height)
+        img, mask, _ = rasterize(uv, z, col, scene.faces, cam.width, cam.height)
         shade = _shadow(cam, V)[..., None]
         out = np.where(mask[..., None], img, bg * shade)
         acc = out if acc is None else acc + out
@@ -436,7 +451,8 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
             for i, nm in enumerate(scene.body.bone_names)
             if nm.endswith("." + w) and nm.startswith(("lowerleg", "foot", "toe"))
         ]
-        keep = ~np.isin(dom, legbones)
+        keep = np.ones(len(poses[0][3]), bool)
+        keep[: len(dom)] = ~np.isin(dom, legbones)
         samples = [p[3][keep][::5] for p in poses[::stride]]
         foot = np.array([p[4][f"{spec.side}_foot_index"] for p in poses])
     cam = _camera_for(scene, samples, foot)
@@ -622,6 +638,7 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
             "focal_px": round(float(cam.f), 3),
         },
         "fps": spec.fps,
+        "tempo_s": list(spec.tempo or mv.tempo),
         "width": spec.width,
         "height": spec.height,
         "rotation_deg": 90 if spec.rotate90 else 0,

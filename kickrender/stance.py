@@ -53,6 +53,22 @@ def hip_q(ext: float, abd: float = 0.0, side: str = "L", abd_flexed: float = 0.0
     return rot_z(sgn * abd_flexed) @ rot_y(-sgn * abd) @ rot_x(ext)
 
 
+def open_about_shank(q: np.ndarray, knee: float, deg: float, side: str) -> np.ndarray:
+    """Turn a hip rotation ``q`` about the hip-to-ankle line by ``deg`` (+ = knee outward), so
+    that the foot stays where it is while the knee opens (clamshell, frog pump)."""
+    from .pose import rot_axis
+
+    down = np.array([0.0, 0.0, -1.0])
+    thigh = q @ down
+    axis = 0.39 * thigh + 0.40 * (q @ rot_x(knee) @ down)  # thigh and shank of the rig
+    out = np.array([1.0 if side == "L" else -1.0, 0.0, 0.0])
+    for sgn in (1.0, -1.0):
+        r = rot_axis(axis, sgn * deg)
+        if (r @ thigh - thigh) @ out >= 0:
+            return r @ q
+    return q
+
+
 def shoulder_q(flex: float, abd: float = 0.0, side: str = "L") -> np.ndarray:
     """Shoulder flexion (+ = arm forward/up) and abduction (+ = arm out to the side)."""
     sgn = 1.0 if side == "L" else -1.0
@@ -95,6 +111,15 @@ class Poser:
                     n.endswith("." + s)
                     and n.startswith(("lowerarm", "wrist", "finger", "metacarpal"))
                 )
+            )
+            self.contact[f"arm.{s}"] = group(
+                lambda n, s=s: (
+                    n.endswith("." + s)
+                    and n.startswith(("upperarm", "lowerarm", "wrist", "finger", "metacarpal"))
+                )
+            )
+            self.contact[f"hip.{s}"] = group(
+                lambda n, s=s: n in (f"upperleg01.{s}", f"upperleg02.{s}", f"pelvis.{s}")
             )
             self.contact[f"foot.{s}"] = group(
                 lambda n, s=s: n.endswith("." + s) and n.startswith(("foot", "toe"))

@@ -57,7 +57,7 @@ def test_look_alikes_give_no_reps_and_say_why(exercise):
         ("bird_dog", "reached forward with each kick"),
         ("glute_bridge", "lying on its back"),
         ("triceps_kickback", "arm"),
-        ("standing_leg_curl", "lower leg"),
+        ("standing_hamstring_curl", "lower leg"),
         ("single_leg_deadlift", "trunk"),
     ],
 )

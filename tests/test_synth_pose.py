@@ -192,7 +192,7 @@ def test_supine_chirality_is_mirrored() -> None:
         dict(exercise="single_leg_deadlift"),
         dict(exercise="triceps_kickback"),
         dict(exercise="squat"),
-        dict(exercise="standing_leg_curl"),
+        dict(exercise="standing_hamstring_curl"),
         dict(exercise="good_morning"),
         dict(exercise="plank"),
         dict(exercise="push_up"),
