@@ -160,7 +160,7 @@ def analyze_pose(
         measured.append(m)
         if np.isnan(m.knee_flexion_deg):
             foot_out.append(rep.index)
-    style = knee_style(measured)
+    style = knee_style(measured, cfg.rules.quadruped.straight_leg_max_knee_deg)
     exercise = dataclasses.replace(exercise, style=style)
     results = [
         dataclasses.replace(m, findings=evaluate(m, rules, variant, style)) for m in measured
