@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kickcheck.cleaning import capped_cutoff_hz
 from kickcheck.config import Config, load_config
 from kickcheck.errors import NoPersonDetectedError, VideoOpenError
 from kickcheck.gate import judge
@@ -106,7 +107,7 @@ def analyze_pose(
     if miss > 0.1:
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
-    cutoff = min(cfg.filter.cutoff_hz, 0.4 * fs)
+    cutoff = capped_cutoff_hz(cfg.filter.cutoff_hz, fs)
     kin, xyz, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
     if n_swapped > 0.05 * len(pose):
         warnings.append(
