@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     print()
-    print("| variant | view | posed knee | reps | read: median | read: min-max | truth | knee flags |")
+    print(
+        "| variant | view | posed knee | reps | read: median | read: min-max | truth | knee flags |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for key in sorted(reads):
         v = np.array(reads[key])

@@ -103,9 +103,7 @@ def interpolate_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
     return flat.reshape(x.shape)
 
 
-def lowpass(
-    x: np.ndarray, fs_hz: float, cutoff_hz: float, order: int = FILTER_ORDER
-) -> np.ndarray:
+def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order: int = FILTER_ORDER) -> np.ndarray:
     """NaN-aware zero-phase Butterworth low-pass along axis 0.
 
     Each finite run longer than filtfilt's ``padlen`` is filtered on its own; shorter runs and NaNs

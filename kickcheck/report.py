@@ -200,7 +200,8 @@ def to_text(report: Report) -> str:
             f"({len(report.partial_reps)} partial rep(s) at the clip's edges or cuts, not counted)"
         )
     fix, notes = verdict(f for r in report.reps for f in r.findings)
-    out.append(f"Verdict: {report.rep_count} reps; " + ("form to fix:" if fix else "good form."))
+    reps = f"{report.rep_count} rep" + ("" if report.rep_count == 1 else "s")
+    out.append(f"Verdict: {reps}; " + ("form to fix:" if fix else "good form."))
     out.extend(f"  - {line}" for line in fix)
     if notes:
         out.append("Notes:")

@@ -82,7 +82,8 @@ class Rule:
         return self.code
 
     def wording(self, form: str) -> Wording:
-        return self.words.get(form) or self.words[""]
+        """The words for ``form``; a rule with one wording keeps it under ""."""
+        return self.words[form] if form in self.words else self.words[""]
 
     def said(self, value: float, where: str, form: str = "", many: bool = False) -> str:
         return self.wording(form).said.format(
@@ -184,16 +185,16 @@ RULES: tuple[Rule, ...] = (
         measurement="degrees the thigh went past the hip's own range of extension (standing: or "
         "the trunk's rise toward upright during the kick, whichever is larger)",
         cue="Stop the kick before your lower back arches",
-        why="arching the lower back moves the load from the glutes onto the lumbar spine",
+        why="an arched lower back takes the load off the glutes and puts it on the lumbar spine",
         words={
-            "": Wording(
+            "hip_range": Wording(
                 said="your thigh went {many}{value:.0f}" + _DEG + " past what the hip alone "
                 "allows at the top of {where}, so the rest came from arching the lower back",
                 overlay="thigh {value:.0f}" + _DEG + " past the hip's range: back arched",
             ),
             "trunk_rise": Wording(
                 said="your trunk rose {many}{value:.0f}" + _DEG + " toward upright as the leg "
-                "kicked at the top of {where}, which comes from arching the lower back",
+                "kicked in {where}, which comes from arching the lower back",
                 overlay="trunk rose {value:.0f}" + _DEG + ": back arched",
             ),
         },
@@ -233,8 +234,8 @@ RULES: tuple[Rule, ...] = (
         why="a locked knee lets the hamstrings take over from the glutes and loads the joint",
         words={
             "": Wording(
-                said="it read {many}{value:.0f}" + _DEG + " of bend, locked straight, over the "
-                "hold at the top of {where}",
+                said="it read {many}{value:.0f}" + _DEG + " of bend over the hold at the top of "
+                "{where}: straight, as far as the video can tell",
                 overlay="knee locked ({value:.0f}" + _DEG + " of bend)",
             )
         },
