@@ -35,6 +35,9 @@ Fraction = Annotated[float, Field(gt=0, le=1)]
 #: An angle threshold in degrees, within one turn.
 Degrees = Annotated[float, Field(ge=0, le=180)]
 PositiveDegrees = Annotated[float, Field(gt=0, le=180)]
+#: An angle from the horizontal or from a line, within a right angle.
+Degrees90 = Annotated[float, Field(ge=0, le=90)]
+PositiveDegrees90 = Annotated[float, Field(gt=0, le=90)]
 
 
 class _Section(BaseModel):
@@ -63,7 +66,8 @@ class VideoConfig(_Section):
 
 
 class FilterConfig(_Section):
-    cutoff_hz: Positive = Field(le=30)
+    #: at least 1 Hz: a kickback's own movement is 0.5-1 Hz, a lower cutoff would filter it away
+    cutoff_hz: float = Field(ge=1, le=30)
     max_gap_s: Positive = Field(le=5)
 
 
@@ -74,12 +78,12 @@ class GateConfig(_Section):
     min_detected_frac: Fraction
     min_hip_rom_deg: PositiveDegrees
     max_top_below_trunk_deg: Degrees
-    max_other_leg_ratio: Positive
-    max_trunk_ratio: Positive
+    max_other_leg_ratio: Positive = Field(le=10)
+    max_trunk_ratio: Positive = Field(le=10)
     max_arm_reach_deg: PositiveDegrees
     max_thigh_shortening: Fraction
-    quadruped_max_trunk_pitch_deg: PositiveDegrees = Field(le=90)
-    standing_min_trunk_pitch_deg: Degrees = Field(le=90)
+    quadruped_max_trunk_pitch_deg: PositiveDegrees90
+    standing_min_trunk_pitch_deg: Degrees90
 
 
 class RepConfig(_Section):
@@ -92,7 +96,7 @@ class RepConfig(_Section):
 class VariantRules(_Section):
     """Form-rule thresholds shared by both variants (``[rules.quadruped]``, ``[rules.standing]``)."""
 
-    hip_extension_limit_deg: Degrees = Field(le=90)
+    hip_extension_limit_deg: Degrees90
     lumbar_arch_warning_deg: PositiveDegrees
     lumbar_arch_fault_deg: PositiveDegrees
     lumbar_confirm_sag: NonNegative = Field(le=1)
