@@ -2,13 +2,13 @@
 
 Renders small clips with ``kickrender`` of the two straight-leg kickbacks (on all fours with a
 straight leg, and standing) with the working knee posed at 0, 5, 10 and 15 degrees of flexion at the
-top, in the side view (two bodies) and turned 30 degrees toward the person's front, runs the real
+top, in the side view (two bodies) and turned 30 degrees toward and away from the camera, runs the real
 pipeline (MediaPipe included) on the H.264 files and prints, per variant, view and posed knee, the
 knee flexion kickcheck reads at the top of each rep (``RepResult.knee_flexion_deg``: the median over
 the hold). Then, for each candidate "locked" bar, how many reps posed at 0 deg it calls locked and
 how many posed at 10 or 15 deg it wrongly calls locked.
 
-    nice -n 10 .venv/bin/python benchmarks/knee_lock.py --out /tmp/knee           # ~24 clips
+    nice -n 10 .venv/bin/python benchmarks/knee_lock.py --out /tmp/knee           # 32 clips, ~40 min on 2 busy cores
     .venv/bin/python benchmarks/knee_lock.py --out /tmp/knee --reuse               # re-score only
 
 With ``--reuse`` the clips and their landmarks (``.pose.npz``) from an earlier run in the same
@@ -37,11 +37,13 @@ from kickrender import ClipSpec, render_clip  # noqa: E402
 
 KNEES = (0.0, 5.0, 10.0, 15.0)
 VARIANTS = ("quadruped_straight", "standing")
-#: (view label, yaw, body shape, working side, facing, seed): two bodies side on, one turned 30 deg.
+#: (view label, yaw, body shape, working side, facing, seed): two bodies side on, one turned 30 deg
+#: toward the camera (the person's front: +30) and one turned 30 deg away (-30).
 VIEWS = (
     ("side", 0.0, "average", "right", "left", 0),
     ("side", 0.0, "female", "left", "left", 1),
-    ("yaw30", 30.0, "male", "right", "right", 2),
+    ("yaw+30", 30.0, "male", "right", "right", 2),
+    ("yaw-30", -30.0, "average", "left", "right", 3),
 )
 BARS = (1.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
@@ -63,7 +65,7 @@ def specs() -> list[tuple[str, str, float, ClipSpec]]:
                     width=640,
                     height=360,
                 )
-                name = f"{variant}_k{knee:02.0f}_{view}_{shape}"
+                name = f"{variant}_k{knee:02.0f}_{view.replace('+', '')}_{shape}"
                 out.append((name, view, knee, spec))
     return out
 
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| variant | view | bar | 0° | 5° | 10° | 15° |")
     print("|---|---|---|---|---|---|---|")
     for variant in VARIANTS:
-        for view in ("side", "yaw30"):
+        for view in ("side", "yaw+30", "yaw-30"):
             for bar in BARS:
                 cells = []
                 for knee in KNEES:

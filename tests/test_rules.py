@@ -198,3 +198,15 @@ def test_unmeasured_values_give_no_findings():
 def test_an_unknown_code_names_the_known_ones():
     with pytest.raises(KeyError, match="knee_locked"):
         rule("knee_unknown")
+
+
+def test_the_report_schema_lists_the_tables_codes_and_severities():
+    import json
+    from importlib import resources
+
+    from kickcheck.rules import SEVERITIES
+
+    schema = json.loads(resources.files("kickcheck").joinpath("report.schema.json").read_text())
+    flag = schema["properties"]["reps"]["items"]["properties"]["flags"]["items"]["properties"]
+    assert flag["code"]["enum"] == [row.code for row in RULES]
+    assert flag["severity"]["enum"] == list(SEVERITIES)
