@@ -187,10 +187,11 @@ def to_text(report: Report) -> str:
     if not report.reps:
         out.append("No complete reps found.")
     else:
-        out.append(" rep   top_s  hip_ext  knee_flex  lumbar  up/hold/down s  flags")
+        # past_hip: the landmark lumbar measure (degrees past the hip's own range), not a spine angle
+        out.append(" rep   top_s  hip_ext  knee_flex  past_hip  up/hold/down s  flags")
     for r in report.reps:
         flags = ", ".join(f"{f.rule_id}({f.severity})" for f in r.findings) or "ok"
-        arch = _deg(r.lumbar_arch_deg, 5)
+        arch = _deg(r.lumbar_arch_deg, 7)
         out.append(
             f"{r.rep.index:4d} {r.rep.top_s:7.2f} {_deg(r.hip_extension_deg, 7)} {_deg(r.knee_flexion_deg, 9)}"
             f" {arch}  {r.tempo.up_s:4.1f}/{r.tempo.hold_s:4.1f}/{r.tempo.down_s:4.1f}  {flags}"
