@@ -15,7 +15,7 @@ $(BIN)/kickcheck: pyproject.toml
 	touch $@
 
 demo: $(BIN)/kickcheck
-	$(BIN)/kickcheck samples/kickback_sample.mp4 --json samples/kickback_sample.report.json
+	$(BIN)/kickcheck samples/kickback_sample.mp4 --json samples/kickback_sample.report.json --html samples/kickback_sample.report.html
 
 test: $(BIN)/kickcheck
 	$(BIN)/python -m pytest

@@ -46,7 +46,7 @@ def main(argv=None) -> int:
         pose = estimate_poses(iter(frames), w0, h0)
         w, h = w0, h0
     fs = 1.0 / np.median(np.diff(pose.t_s))
-    kin, xyz, facing, _ = compute_kinematics(pose, fs, min(6.0, 0.4 * fs), 0.25)
+    kin, xyz, _, facing, _ = compute_kinematics(pose, fs, min(6.0, 0.4 * fs), 0.25)
     sel = [i for i in range(min(len(frames), len(pose))) if a.start <= pose.t_s[i] <= a.end]
     pick = np.linspace(sel[0], sel[-1], min(a.n, len(sel))).round().astype(int)
     tiles = []

@@ -54,33 +54,43 @@ def finite_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
-def repair_lr_swaps(xyzv: np.ndarray) -> tuple[np.ndarray, int]:
-    """Undo frame-to-frame left/right label swaps by continuity of the limbs.
+def lr_swap_mask(xyzv: np.ndarray) -> np.ndarray:
+    """bool [T]: frames whose left/right labels must be mirrored to continue the previous frame.
 
     For each frame, keep the labelling (as given or mirrored) whose knees, ankles, feet, elbows and
-    wrists lie closer to the previous frame's. Returns the repaired copy and the number of frames
-    that were swapped back.
+    wrists lie closer in the image to the previous frame's (after its own repair).
     """
-    out = np.array(xyzv, dtype=np.float32, copy=True)
     left = _LIMB_POINTS
     right = _SWAP[_LIMB_POINTS]
+    swapped = np.zeros(xyzv.shape[0], bool)
     prev = None
-    n_swapped = 0
-    for i in range(out.shape[0]):
-        cur = out[i]
+    for i in range(xyzv.shape[0]):
+        cur = xyzv[i, :, :2]
         if not np.isfinite(cur[:, 0]).any():
             continue
         if prev is not None:
-            a = np.concatenate([cur[left, :2], cur[right, :2]])
-            b = np.concatenate([prev[left, :2], prev[right, :2]])
-            c = np.concatenate([cur[right, :2], cur[left, :2]])
+            a = np.concatenate([cur[left], cur[right]])
+            b = np.concatenate([prev[left], prev[right]])
+            c = np.concatenate([cur[right], cur[left]])
             keep = np.nansum(np.hypot(*(a - b).T))
             swap = np.nansum(np.hypot(*(c - b).T))
-            if swap < SWAP_MARGIN * keep:
-                out[i] = cur[_SWAP]
-                n_swapped += 1
-        prev = out[i]
-    return out, n_swapped
+            swapped[i] = swap < SWAP_MARGIN * keep
+        prev = cur[_SWAP] if swapped[i] else cur
+    return swapped
+
+
+def mirror_labels(points: np.ndarray, swapped: np.ndarray) -> np.ndarray:
+    """A copy of per-frame landmarks [T,33,...] with left and right exchanged where ``swapped``."""
+    out = np.array(points, copy=True)
+    out[swapped] = out[swapped][:, _SWAP]
+    return out
+
+
+def repair_lr_swaps(xyzv: np.ndarray) -> tuple[np.ndarray, int]:
+    """Undo frame-to-frame left/right label swaps by continuity of the limbs (``lr_swap_mask``).
+    Returns the repaired copy and the number of frames that were swapped back."""
+    swapped = lr_swap_mask(xyzv)
+    return mirror_labels(np.asarray(xyzv, dtype=np.float32), swapped), int(swapped.sum())
 
 
 def interpolate_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:

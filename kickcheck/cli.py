@@ -59,7 +59,9 @@ def _fail(err: KickcheckError) -> None:
 )
 @click.option("--csv", "csv_path", metavar="PATH", help="Write one CSV row per rep to PATH.")
 @click.option(
-    "--frames-csv", metavar="PATH", help="Write every angle of every frame to PATH (CSV)."
+    "--frames-csv",
+    metavar="PATH",
+    help="Write every frame to PATH (CSV): angles, landmarks, lumbar measures, rep and phase.",
 )
 @click.option(
     "--overlay",
@@ -67,6 +69,18 @@ def _fail(err: KickcheckError) -> None:
     metavar="PATH",
     help="Write the video with skeleton, angles, reps and flags drawn on it (H.264 MP4).",
 )
+# --- pages, plots and the OpenSim export (kickcheck.page, kickcheck.plots, kickcheck.export) ---
+@click.option(
+    "--html",
+    "html_path",
+    metavar="PATH",
+    help="Write the report page to PATH (one self-contained HTML file).",
+)
+@click.option(
+    "--plots", "plots_dir", metavar="DIR", help="Write the charts as PNG (200 dpi) into DIR."
+)
+@click.option("--mot", "mot_path", metavar="PATH", help="Write the angles as an OpenSim .mot file.")
+# --- end pages ---
 @click.option(
     "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
 )
@@ -103,6 +117,9 @@ def main(
     side: str | None,
     quiet: bool,
     overlay_path: str | None = None,
+    html_path: str | None = None,
+    plots_dir: str | None = None,
+    mot_path: str | None = None,
 ) -> None:
     """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
 
@@ -110,15 +127,15 @@ def main(
     2 bad path, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config, 7 model, 8 output.
     """
     from kickcheck.config import load_config
+    from kickcheck.export import frames_csv as make_frames_csv
     from kickcheck.pipeline import analyze_video
-    from kickcheck.report import frames_csv as make_frames_csv
     from kickcheck.report import reps_csv, to_dict, to_text
     from kickcheck.video import atomic_write_text, probe
 
     try:
         cfg = load_config(config_path, variant=variant, side=side)
         info = probe(video)
-        for out in (json_path, csv_path, frames_csv, overlay_path):
+        for out in (json_path, csv_path, frames_csv, overlay_path, html_path, mot_path, plots_dir):
             if out and out != "-":
                 folder = os.path.dirname(os.path.abspath(out))
                 if not os.path.isdir(folder):
@@ -168,6 +185,20 @@ def main(
                 if obar is not None:
                     obar.__exit__(None, None, None)
         # --- end overlay ---
+        # --- pages, plots and the OpenSim export ---
+        if mot_path:
+            from kickcheck.export import mot_text
+
+            atomic_write_text(mot_path, mot_text(report))
+        if plots_dir:
+            from kickcheck.plots import write_plots
+
+            write_plots(report, plots_dir)
+        if html_path:
+            from kickcheck.page import write_page
+
+            write_page(video, report, html_path)
+        # --- end pages ---
         if not report.exercise.is_kickback:
             raise NotAKickbackError(report.exercise.reason)
         if report.rep_count == 0:

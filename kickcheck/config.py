@@ -20,7 +20,7 @@ import math
 import os
 import tomllib
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -44,6 +44,9 @@ class _Section(BaseModel):
     """A table of the config file: frozen, strict, no unknown keys, only finite numbers."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
+
+
+_M = TypeVar("_M", bound=_Section)
 
 
 def _above(lower_key: str) -> Any:
@@ -76,11 +79,14 @@ class GateConfig(_Section):
     declare it with its range and add it, commented, to the ``[gate]`` table of the TOML file."""
 
     min_detected_frac: Fraction
+    max_view_yaw_deg: PositiveDegrees90
     min_hip_rom_deg: PositiveDegrees
     max_top_below_trunk_deg: Degrees
     max_other_leg_ratio: Positive = Field(le=10)
     max_trunk_ratio: Positive = Field(le=10)
     max_arm_reach_deg: PositiveDegrees
+    #: trunk lengths (3-D); a bird dog's hand rises about 1
+    max_hand_rise: Positive = Field(le=5)
     max_thigh_shortening: Fraction
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
     standing_min_trunk_pitch_deg: Degrees90
@@ -140,6 +146,17 @@ class Config(_Section):
     variant: Literal["quadruped", "standing"] | None = None
     #: force "left" or "right" (the person's own side); absent from the file (None): detect
     side: Literal["left", "right"] | None = None
+
+
+def replace(model: _M, **changes: Any) -> _M:
+    """A copy of a config model (``Config`` or one of its tables) with ``changes``, validated like
+    a file (the models are frozen): ``replace(cfg.rules.quadruped, lumbar_arch_fault_deg=12.0)``.
+    Raises ``ConfigError`` naming the key for a bad value."""
+    data = {**{k: getattr(model, k) for k in type(model).model_fields}, **changes}
+    try:
+        return type(model).model_validate(data)
+    except ValidationError as err:
+        raise _one_line(err, "the changes") from None
 
 
 def default_config_text() -> str:

@@ -60,3 +60,13 @@ class ModelError(KickcheckError):
 class OutputError(KickcheckError):
     exit_code = 8
     hint = "check that the folder exists and is writable"
+
+
+class CannotTellError(KickcheckError):
+    """The camera stood too far from the side for kickcheck to judge the movement."""
+
+    exit_code = 11
+    hint = (
+        "film from the side, the phone level with the hips and the whole body in view; "
+        "up to 45 degrees toward the front or the back still works"
+    )

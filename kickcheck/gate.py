@@ -48,10 +48,34 @@ def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
-def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[str, float]:
+def _hand_rise(hip: np.ndarray, world: np.ndarray) -> float:
+    """How far the higher hand rises toward the shoulders between the bottoms and the tops of the
+    working hip, in trunk lengths, from the 3-D world landmarks (y down). A hand on the floor:
+    about 0. A bird dog's reaching hand: about 1 (from the floor to shoulder height)."""
+    sh = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
+    hp = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
+    trunk = np.linalg.norm(sh - hp, axis=-1)
+    drop = np.fmin(world[:, L.LEFT_WRIST, 1], world[:, L.RIGHT_WRIST, 1]) - sh[:, 1]
+    return _follow(hip, -drop / np.nanmedian(trunk), signed=True) * _rise_scale(hip)
+
+
+def _rise_scale(hip: np.ndarray) -> float:
+    """The working hip's change between its bottoms and tops (undoes ``_follow``'s division)."""
+    ok = np.isfinite(hip)
+    if ok.sum() < 10:
+        return 0.0
+    w = hip[ok]
+    lo, hi = np.percentile(w, [15, 85])
+    return float(np.median(w[w >= hi]) - np.median(w[w <= lo]))
+
+
+def gate_features(
+    kin: Kinematics, xyz: np.ndarray, right: np.ndarray, world: np.ndarray
+) -> dict[str, float]:
     """Clip-level features the gate decides on (also reported as evidence).
 
-    ``right`` [T] says per frame whether the right leg is the working one (``working_leg``).
+    ``right`` [T] says per frame whether the right leg is the working one (``working_leg``);
+    ``xyz`` and ``world`` are the cleaned image and world landmarks.
     """
     hip = per_leg(kin, "hip_ext", right)
     xy = xyz[:, :, :2]
@@ -78,9 +102,14 @@ def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[s
     knee_drop = (s_knee[:, 1] - hp[:, 1]) / trunk_len
     ankle_drop = (s_ankle[:, 1] - hp[:, 1]) / trunk_len
     arm_reach = np.fmax(kin["shoulder_flex_left"], kin["shoulder_flex_right"])
+    hip3 = per_leg(kin, "hip_ext3", right)
     return {
         "hip_rom_deg": _spread(hip),
         "hip_top_deg": _pct(hip, 95),
+        "hip_rom3_deg": _spread(hip3),
+        "hip_top3_deg": _pct(hip3, 95),
+        "view_yaw_deg": _pct(kin["view_yaw"], 50),
+        "hand_rise": _hand_rise(hip, world),
         "other_hip_rom_deg": _spread(per_leg(kin, "hip_ext", ~right)),
         "other_leg_follow": _follow(hip, per_leg(kin, "hip_ext", ~right)),
         "trunk_follow": _follow(hip, kin["trunk_pitch"]),
@@ -109,7 +138,7 @@ def gate_features(kin: Kinematics, xyz: np.ndarray, right: np.ndarray) -> dict[s
     }
 
 
-def _follow(work: np.ndarray, other: np.ndarray) -> float:
+def _follow(work: np.ndarray, other: np.ndarray, signed: bool = False) -> float:
     """How far ``other`` follows the working hip: its change between the working hip's bottoms and
     tops (medians of each), as a fraction of the working hip's change. For the other hip: about 0
     for a kickback (the support leg stays), about 1 when both legs move together (bridges, squats,
@@ -124,7 +153,19 @@ def _follow(work: np.ndarray, other: np.ndarray) -> float:
     dw = np.median(w[tops]) - np.median(w[bottoms])
     if dw <= 1e-6:
         return 0.0
-    return float(abs(np.median(o[tops]) - np.median(o[bottoms])) / dw)
+    do = np.median(o[tops]) - np.median(o[bottoms])
+    return float((do if signed else abs(do)) / dw)
+
+
+#: The features ``posture`` reads (the evidence behind a posture rejection).
+POSTURE_KEYS = (
+    "trunk_pitch_deg",
+    "hand_drop",
+    "support_knee_drop",
+    "support_knee_flex_deg",
+    "support_ankle_drop",
+    "face_up",
+)
 
 
 def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
@@ -180,6 +221,22 @@ def _what_moved(f: dict[str, float]) -> str:
     return f"the moving part was {name}"
 
 
+def view_name(yaw_deg: float) -> str:
+    """Plain name of a camera yaw (``spatial.view_yaw_deg``): side, front/rear-oblique, front/rear."""
+    if not np.isfinite(yaw_deg):
+        return "unknown"
+    a = abs(yaw_deg)
+    if a < SIDE_VIEW_MAX_YAW_DEG:
+        return "side"
+    where = "front" if yaw_deg > 0 else "rear"
+    return f"{where}-oblique" if a < OBLIQUE_VIEW_MAX_YAW_DEG else where
+
+
+#: Views named "side" and "...-oblique" (degrees of estimated camera yaw): a name for the report.
+SIDE_VIEW_MAX_YAW_DEG = 20.0
+OBLIQUE_VIEW_MAX_YAW_DEG = 67.5
+
+
 def judge(
     kin: Kinematics,
     xyz: np.ndarray,
@@ -187,48 +244,129 @@ def judge(
     detected_frac: float,
     p: GateConfig,
     *,
+    world: np.ndarray | None = None,
     force_variant: str | None = None,
     force_side: str | None = None,
 ) -> Exercise:
     right = working_leg(kin, force_side)
-    f = gate_features(kin, xyz, right)
+    if world is None:
+        world = np.full_like(xyz, np.nan)
+    f = gate_features(kin, xyz, right, world)
     side = force_side or ("right" if f["right_leg_share_at_tops"] >= 0.5 else "left")
     f["detected_frac"] = detected_frac
     fac = facing[np.isfinite(facing)]
     facing_name = None if fac.size == 0 else ("right" if fac.mean() >= 0 else "left")
-    swr = f["shoulder_width_ratio"]
-    view = "unknown" if not np.isfinite(swr) else ("side" if swr < 0.35 else "oblique")
+    yaw = f["view_yaw_deg"]
+    view = view_name(yaw)
 
-    def no(reason: str, variant: str | None = None) -> Exercise:
-        return Exercise(False, variant, None, facing_name, view, "no kickbacks found: " + reason, f)
+    def no(reason: str, variant: str | None = None, *keys: str) -> Exercise:
+        return Exercise(
+            False,
+            variant,
+            None,
+            facing_name,
+            view,
+            "no kickbacks found: " + reason,
+            f,
+            outcome="not_kickback",
+            view_yaw_deg=yaw,
+            decided_by=keys,
+        )
 
     if detected_frac < p.min_detected_frac:
-        return no(f"a person was found in only {detected_frac:.0%} of the frames")
-    if f["hip_rom_deg"] < p.min_hip_rom_deg:
         return no(
-            f"the hips hardly moved ({f['hip_rom_deg']:.0f}° of hip motion); {_what_moved(f)}"
+            f"a person was found in only {detected_frac:.0%} of the frames", None, "detected_frac"
+        )
+    if np.isfinite(yaw) and abs(yaw) > p.max_view_yaw_deg and force_variant is None:
+        where = "in front of" if yaw > 0 else "behind"
+        return Exercise(
+            False,
+            None,
+            None,
+            facing_name,
+            view,
+            f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
+            f"the side view, {where} the person, where a kick and a sideways swing look alike",
+            f,
+            outcome="cannot_tell",
+            view_yaw_deg=yaw,
+            decided_by=("view_yaw_deg",),
+        )
+    rom3 = f["hip_rom3_deg"] if np.isfinite(f["hip_rom3_deg"]) else f["hip_rom_deg"]
+    if max(f["hip_rom_deg"], rom3) < p.min_hip_rom_deg:
+        return no(
+            f"the hips hardly moved ({max(f['hip_rom_deg'], rom3):.0f}° of hip motion); "
+            f"{_what_moved(f)}",
+            None,
+            "hip_rom_deg",
+            "hip_rom3_deg",
+            "trunk_rom_deg",
+            "elbow_rom_deg",
+            "arm_rom_deg",
+            "knee_rom_deg",
+        )
+    if rom3 < p.min_hip_rom_deg:
+        return no(
+            f"the thigh swung out to the side (abduction, as in a fire hydrant or a hip "
+            f"abduction), not back: it moved only {rom3:.0f}° in the body's own plane of a kick",
+            None,
+            "hip_rom3_deg",
+            "hip_rom_deg",
         )
     variant, seen = posture(f, p)
     if force_variant is not None:
         variant = force_variant
     if variant is None:
-        return no(seen)
+        return no(seen, None, *POSTURE_KEYS)
     if f["other_leg_follow"] > p.max_other_leg_ratio:
         return no(
             "both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back",
             variant,
+            "other_leg_follow",
         )
     if f["trunk_follow"] > p.max_trunk_ratio:
         return no(
             "the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk",
             variant,
+            "trunk_follow",
         )
-    if f["hip_top_deg"] < -p.max_top_below_trunk_deg:
-        return no("the working thigh never travelled behind the trunk line", variant)
-    if variant == "quadruped" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
-        return no("an arm reached forward with each kick (a bird dog), not a kickback", variant)
+    top = f["hip_top3_deg"] if np.isfinite(f["hip_top3_deg"]) else f["hip_top_deg"]
+    if top < -p.max_top_below_trunk_deg:
+        return no(
+            f"the working thigh never came up to the trunk line: at its highest it stayed "
+            f"{-top:.0f}° below it (a kickback drives the thigh back to the line of the back)",
+            variant,
+            "hip_top3_deg",
+            "hip_top_deg",
+        )
+    if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
+        return no(
+            f"a hand left the floor and reached forward with each kick (it rose "
+            f"{f['hand_rise']:.1f} trunk lengths: a bird dog), not a kickback",
+            variant,
+            "hand_rise",
+        )
+    if variant == "quadruped" and view == "side" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
+        return no(
+            f"an arm reached forward with each kick ({f['arm_reach_top_deg']:.0f}° at the "
+            f"shoulder: a bird dog), not a kickback",
+            variant,
+            "arm_reach_top_deg",
+        )
     if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
         return no(
-            "the thigh swung out to the side (abduction, as in a fire hydrant), not back", variant
+            "the thigh swung out to the side (abduction, as in a fire hydrant), not back",
+            variant,
+            "thigh_shortening",
         )
-    return Exercise(True, variant, side, facing_name, view, f"glute kickbacks, {seen}", f)
+    return Exercise(
+        True,
+        variant,
+        side,
+        facing_name,
+        view,
+        f"glute kickbacks, {seen}",
+        f,
+        outcome="kickback",
+        view_yaw_deg=yaw,
+    )

@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from kickcheck.cleaning import interpolate_gaps, lowpass, repair_lr_swaps
+from kickcheck.cleaning import interpolate_gaps, lowpass, lr_swap_mask, mirror_labels
 from kickcheck.landmarks import Landmark as L
+from kickcheck.spatial import SPATIAL_NAMES, spatial_angles
 from kickcheck.types import Kinematics, PoseSequence
 
-ANGLE_NAMES: tuple[str, ...] = (
+IMAGE_ANGLE_NAMES: tuple[str, ...] = (
     "hip_ext_left",
     "hip_ext_right",
     "knee_flex_left",
@@ -52,6 +53,8 @@ ANGLE_NAMES: tuple[str, ...] = (
     "elbow_flex_left",
     "elbow_flex_right",
 )
+#: The image angles, then the 3-D ones from the world landmarks (``spatial.py``).
+ANGLE_NAMES: tuple[str, ...] = IMAGE_ANGLE_NAMES + SPATIAL_NAMES
 
 
 def signed_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -112,24 +115,27 @@ def facing_per_shot(xy: np.ndarray, shot_id: np.ndarray) -> np.ndarray:
 
 def clean_landmarks(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float, max_gap_s: float
-) -> tuple[np.ndarray, int]:
-    """Swap-repaired, gap-filled, low-passed x,y (and z) landmarks [T,33,3], and the swap count.
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Swap-repaired, gap-filled, low-passed image landmarks x,y,z [T,33,3], world landmarks
+    [T,33,3] (the same repair), and the number of frames whose labels were swapped back.
 
     Filtering and gap filling run within each shot, never across a cut.
     """
-    xyzv, n_swapped = repair_lr_swaps(pose.xyzv)
-    xyz = xyzv[:, :, :3].astype(np.float64)
-    out = np.full_like(xyz, np.nan)
+    swapped = lr_swap_mask(pose.xyzv)
     max_gap = max(1, int(round(max_gap_s * fs_hz)))
-    for s in np.unique(pose.shot_id):
-        m = np.flatnonzero(pose.shot_id == s)
-        seg = interpolate_gaps(xyz[m], max_gap)
-        out[m] = lowpass(seg, fs_hz, cutoff_hz)
-    return out, n_swapped
+    out = []
+    for pts in (pose.xyzv[:, :, :3], pose.world):
+        fixed = mirror_labels(np.asarray(pts, dtype=np.float64), swapped)
+        clean = np.full_like(fixed, np.nan)
+        for s in np.unique(pose.shot_id):
+            m = np.flatnonzero(pose.shot_id == s)
+            clean[m] = lowpass(interpolate_gaps(fixed[m], max_gap), fs_hz, cutoff_hz)
+        out.append(clean)
+    return out[0], out[1], int(swapped.sum())
 
 
 def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
-    """All named angles [T, len(ANGLE_NAMES)] from x,y landmarks [T,33,2] and facing signs [T]."""
+    """The image angles [T, len(IMAGE_ANGLE_NAMES)] from x,y landmarks [T,33,2] and facing [T]."""
     sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
     hp = (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
     trunk = hp - sh
@@ -156,7 +162,7 @@ def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
         cols[f"elbow_flex_{side}"] = unsigned_angle_deg(elbow - shoulder, wrist - elbow)
     up = sh - hp
     cols["trunk_pitch"] = np.degrees(np.arctan2(-up[:, 1], np.abs(up[:, 0])))
-    return np.stack([cols[n] for n in ANGLE_NAMES], axis=1)
+    return np.stack([cols[n] for n in IMAGE_ANGLE_NAMES], axis=1)
 
 
 #: A frame whose shoulder-hip distance in the image is below this fraction of the clip's median is
@@ -185,17 +191,22 @@ def implausible_frames(xy: np.ndarray, ang: np.ndarray) -> np.ndarray:
 
 def compute_kinematics(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float = 6.0, max_gap_s: float = 0.25
-) -> tuple[Kinematics, np.ndarray, np.ndarray, int]:
-    """Angles over time. Returns (kinematics, cleaned xyz [T,33,3], facing [T], swaps repaired).
+) -> tuple[Kinematics, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Angles over time. Returns (kinematics, cleaned image landmarks xyz [T,33,3], cleaned world
+    landmarks [T,33,3], facing [T], the number of frames whose left/right labels were repaired).
 
-    Frames with no person, or with an implausible pose (``implausible_frames``), hold NaN angles.
+    The image angles come from the image landmarks, the 3-D ones (``spatial.py``) from the world
+    landmarks. Frames with no person, or with an implausible pose (``implausible_frames``), hold
+    NaN angles.
     """
-    xyz, n_swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
+    xyz, world, n_swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
     facing = facing_per_shot(xyz[:, :, :2], pose.shot_id)
-    ang = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
+    image = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
+    ang = np.concatenate([image, spatial_angles(world)], axis=1)
     ang[~np.isfinite(facing)] = np.nan
-    ang[implausible_frames(xyz[:, :, :2], ang)] = np.nan
-    return Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s), xyz, facing, n_swapped
+    ang[implausible_frames(xyz[:, :, :2], image)] = np.nan
+    kin = Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s)
+    return kin, xyz, world, facing, n_swapped
 
 
 def working_leg(kin: Kinematics, force_side: str | None = None) -> np.ndarray:

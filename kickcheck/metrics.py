@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kickcheck.types import Kinematics, Rep, RepResult, Tempo
+from kickcheck.types import PHASES, FrameTrack, Kinematics, Rep, RepResult, Tempo
 
 #: Half-width (frames) of the median window that reads an angle at a rep's start or top: 3 frames
 #: (0.1 s at 30 fps) steady a single frame's landmark jitter without blurring the movement.
@@ -96,4 +96,61 @@ def measure_rep(
         tempo=tempo,
         scorable=scorable,
         lumbar_source=source,
+    )
+
+
+def frame_track(
+    kin: Kinematics,
+    back_sag: np.ndarray,
+    right: np.ndarray,
+    results: list[RepResult],
+    sides: list[str],
+    variant: str,
+    *,
+    hip_extension_limit_deg: float,
+) -> FrameTrack:
+    """The per-frame view of what ``measure_rep`` measured per rep (see ``FrameTrack``).
+
+    ``right`` [T] is the working leg per frame; ``sides[k]`` the leg that kicked in
+    ``results[k]`` (inside a rep its leg is used throughout, as ``measure_rep`` does). The phases
+    come from each rep's tempo: up for ``up_s`` from the start, hold for ``hold_s``, then down.
+    """
+    n = len(kin.t_s)
+    t = kin.t_s
+    right = np.asarray(right, bool).copy()
+    for r, side in zip(results, sides):
+        right[r.rep.start_frame : r.rep.end_frame + 1] = side == "right"
+    hip = np.where(right, kin["hip_ext_right"], kin["hip_ext_left"])
+    knee = np.where(right, kin["knee_flex_right"], kin["knee_flex_left"])
+    with np.errstate(invalid="ignore"):
+        arch = np.where(np.isfinite(hip), np.maximum(0.0, hip - hip_extension_limit_deg), np.nan)
+    sag = np.full(n, np.nan)
+    rep_no = np.zeros(n, np.int32)
+    phase = np.zeros(n, np.int8)
+    trunk = kin["trunk_pitch"]
+    bs = np.asarray(back_sag, np.float64)
+    for r in results:
+        s, e = r.rep.start_frame, r.rep.end_frame
+        sl = slice(s, e + 1)
+        rep_no[sl] = r.rep.index
+        if variant == "standing":
+            with np.errstate(invalid="ignore"):
+                rise = np.maximum(0.0, trunk[sl] - _window(trunk, s))
+            arch[sl] = np.fmax(arch[sl], rise)
+        sag[sl] = bs[sl] - _window(bs, s, 2)
+        # Frame indices where the top band starts and ends (the tempo is exact frame-time
+        # differences; the tolerance absorbs rounding).
+        lo = int(np.searchsorted(t, t[s] + r.tempo.up_s - 1e-6))
+        hi = int(np.searchsorted(t, t[s] + r.tempo.up_s + r.tempo.hold_s - 1e-6))
+        phase[sl] = PHASES.index("down")
+        phase[s:lo] = PHASES.index("up")
+        phase[lo : min(hi, e) + 1] = PHASES.index("hold")
+    return FrameTrack(
+        right=right,
+        hip_extension_deg=np.asarray(hip, np.float64),
+        knee_flexion_deg=np.asarray(knee, np.float64),
+        lumbar_arch_deg=np.asarray(arch, np.float64),
+        back_sag_change=sag,
+        rep=rep_no,
+        phase=phase,
     )

@@ -18,7 +18,7 @@ from kickcheck.errors import NoPersonDetectedError, VideoOpenError
 from kickcheck.gate import judge
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.landmarks import Landmark
-from kickcheck.metrics import measure_rep
+from kickcheck.metrics import frame_track, measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import segment_reps
 from kickcheck.rules import evaluate, knee_style, rep_ranges
@@ -108,7 +108,9 @@ def analyze_pose(
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
     cutoff = capped_cutoff_hz(cfg.filter.cutoff_hz, fs)
-    kin, xyz, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
+    kin, xyz, world, facing, n_swapped = compute_kinematics(
+        pose, fs, cutoff, cfg.filter.max_gap_s
+    )
     if n_swapped > 0.05 * len(pose):
         warnings.append(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
@@ -120,6 +122,7 @@ def analyze_pose(
         facing,
         float(detected.mean()),
         g,
+        world=world,
         force_variant=cfg.variant,
         force_side=cfg.side,
     )
@@ -128,7 +131,8 @@ def analyze_pose(
             f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut"
         )
     if not exercise.is_kickback:
-        return Report(info, exercise, (), (), tuple(warnings), kin, pose)
+        judged_by = getattr(cfg.rules, exercise.variant) if exercise.variant else None
+        return Report(info, exercise, (), (), tuple(warnings), kin, pose, rules=judged_by)
     variant = exercise.variant
     assert variant is not None
     right = working_leg(kin, cfg.side)
@@ -145,6 +149,7 @@ def analyze_pose(
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []
+    sides: list[str] = []
     ankle_in_view = {sd: in_view(pose, f"{sd.upper()}_ANKLE") for sd in ("left", "right")}
     for rep in (x for x in reps if not x.partial):
         side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
@@ -159,6 +164,7 @@ def analyze_pose(
             ankle_in_view=ankle_in_view[side],
         )
         measured.append(m)
+        sides.append(side)
         if np.isnan(m.knee_flexion_deg):
             foot_out.append(rep.index)
     style = knee_style(measured, cfg.rules.quadruped.straight_leg_max_knee_deg)
@@ -175,4 +181,24 @@ def analyze_pose(
     unscorable = [x.rep.index for x in results if not x.scorable]
     if unscorable:
         warnings.append(f"reps {unscorable} crossed a long gap in tracking and were not scored")
-    return Report(info, exercise, tuple(results), partial, tuple(warnings), kin, pose)
+    # --- per-frame signals for the exports and the report page ---
+    track = frame_track(
+        kin,
+        pose.back_sag,
+        right,
+        results,
+        sides,
+        variant,
+        hip_extension_limit_deg=rules.hip_extension_limit_deg,
+    )
+    return Report(
+        info,
+        exercise,
+        tuple(results),
+        partial,
+        tuple(warnings),
+        kin,
+        pose,
+        track=track,
+        rules=rules,
+    )

@@ -1,4 +1,4 @@
-"""Report -> plain dict (the JSON document), CSV rows, per-frame angle CSV, and terminal text.
+"""Report -> plain dict (the JSON document), CSV rows and terminal text (per-frame exports: ``export``).
 
 Pure functions: writing files is the caller's job (``cli`` uses ``video.atomic_write_text``).
 The JSON document's schema is ``kickcheck/report.schema.json``; bump ``SCHEMA_VERSION`` on any
@@ -145,20 +145,6 @@ def reps_csv(report: Report) -> str:
                 "flags": ";".join(f"{f['code']}:{f['severity']}" for f in d["flags"]),
             }
         )
-    return buf.getvalue()
-
-
-def frames_csv(report: Report) -> str:
-    """Per-frame export of every angle (degrees), one row per frame."""
-    kin = report.kinematics
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    if kin is None:
-        w.writerow(["frame", "t_s"])
-        return buf.getvalue()
-    w.writerow(["frame", "t_s", *kin.names])
-    for i, (t, row) in enumerate(zip(kin.t_s, kin.angles_deg)):
-        w.writerow([i, f"{t:.4f}", *("" if not math.isfinite(x) else f"{x:.2f}" for x in row)])
     return buf.getvalue()
 
 

@@ -8,10 +8,14 @@ applied): x grows to the right, y grows *down*. ``z`` is MediaPipe's relative de
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kickcheck.landmarks import N_LANDMARKS
+
+if TYPE_CHECKING:
+    from kickcheck.config import VariantRules
 
 
 def _check_shape(name: str, arr: np.ndarray, shape: tuple[int | None, ...]) -> None:
@@ -113,11 +117,19 @@ class Exercise:
     variant: str | None  #: "quadruped" or "standing"
     working_side: str | None  #: "left"/"right", the person's own side
     facing: str | None  #: "left"/"right": where the person's front points in the image
-    view: str  #: "side", "oblique" or "unknown"
+    #: "side", "front-oblique", "rear-oblique", "front", "rear" or "unknown" (see ``view_yaw_deg``)
+    view: str
     reason: str = ""  #: why it is (not) a kickback, in plain words
     evidence: dict[str, float] = field(default_factory=dict)
     #: "bent_knee" or "straight_leg": how the working knee is held at the tops of most reps
     style: str | None = None
+    #: "kickback", "not_kickback" or "cannot_tell" (the camera angle is too far from the side)
+    outcome: str = "not_kickback"
+    #: where the camera stood, estimated from the body's 3-D axes: 0 = side view, +90 = in front of
+    #: the person, -90 = behind (NaN when unknown)
+    view_yaw_deg: float = float("nan")
+    #: the ``evidence`` keys whose values decided a rejection (empty for a kickback)
+    decided_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,54 @@ class RepResult:
     lumbar_source: str = "hip_range"
 
 
+#: ``FrameTrack.phase`` codes, index = code.
+PHASES: tuple[str, ...] = ("rest", "up", "hold", "down")
+
+
+@dataclass(frozen=True)
+class FrameTrack:
+    """Per-frame signals of the working leg, as the reps and rules saw them (all [T]).
+
+    - ``right``: bool, the working leg is the right one in this frame.
+    - ``hip_extension_deg``, ``knee_flexion_deg``: float64, the working leg's angles.
+    - ``lumbar_arch_deg``: float64, the landmark lumbar measure (a) frame by frame: the hip's
+      extension beyond the variant's allowance (standing: or the trunk's rise since the rep's
+      start, whichever is larger); 0 when within the allowance, NaN where unmeasured.
+    - ``back_sag_change``: float64, the silhouette measure (b): back sag minus its value at the start
+      of the current rep (trunk lengths); NaN outside reps or where the mask gave nothing.
+    - ``rep``: int32, the 1-based number of the counted rep the frame belongs to; 0 outside reps.
+    - ``phase``: int8, index into ``PHASES``: up (start to the top band), hold (within the top
+      band), down (top band to the end), rest (outside counted reps).
+    """
+
+    right: np.ndarray
+    hip_extension_deg: np.ndarray
+    knee_flexion_deg: np.ndarray
+    lumbar_arch_deg: np.ndarray
+    back_sag_change: np.ndarray
+    rep: np.ndarray
+    phase: np.ndarray
+
+    def __post_init__(self) -> None:
+        _check_shape("right", self.right, (None,))
+        t = self.right.shape[0]
+        for name in (
+            "hip_extension_deg",
+            "knee_flexion_deg",
+            "lumbar_arch_deg",
+            "back_sag_change",
+            "rep",
+            "phase",
+        ):
+            _check_shape(name, getattr(self, name), (t,))
+
+    def __len__(self) -> int:
+        return int(self.right.shape[0])
+
+    def phase_names(self) -> list[str]:
+        return [PHASES[int(k)] for k in self.phase]
+
+
 @dataclass(frozen=True)
 class Report:
     video: VideoInfo
@@ -180,6 +240,10 @@ class Report:
     kinematics: Kinematics | None = None
     pose: PoseSequence | None = None  #: the landmarks the report was computed from (for overlays)
     schema_version: str = "1.0"
+    #: per-frame signals of the working leg, rep number and phase (kickbacks only)
+    track: FrameTrack | None = None
+    #: the thresholds the reps were judged against (the config's rules for the variant)
+    rules: VariantRules | None = None
 
     @property
     def rep_count(self) -> int:

@@ -287,3 +287,18 @@ def test_any_config_that_loads_gives_an_analysis(cfg, clip):
 
 def test_quadruped_rules_are_a_superset_of_the_shared_ones():
     assert set(QuadrupedRules.model_fields) > {"knee_locked_deg", "lumbar_arch_fault_deg"}
+
+
+def test_replace_validates_and_keeps_the_rest():
+    from kickcheck.config import replace
+
+    cfg = load_config()
+    quad = replace(cfg.rules.quadruped, lumbar_arch_fault_deg=12.0)
+    assert quad.lumbar_arch_fault_deg == 12.0
+    assert quad.knee_locked_deg == cfg.rules.quadruped.knee_locked_deg
+    new = replace(cfg, rules=replace(cfg.rules, quadruped=quad))
+    assert new.rules.quadruped is quad and new.rules.standing == cfg.rules.standing
+    with pytest.raises(ConfigError, match="'lumbar_arch_fault_deg' = 3.0"):
+        replace(cfg.rules.quadruped, lumbar_arch_fault_deg=3.0)
+    with pytest.raises(ConfigError, match="'cutoff_hz' = nan"):
+        replace(cfg.filter, cutoff_hz=float("nan"))

@@ -74,7 +74,7 @@ def test_recovers_known_angles(variant, facing, side):
         seed=4,
         knee_top_per_rep=[90, 60, 90, 45] if variant != "standing" else None,
     )
-    kin, _, fac, _ = compute_kinematics(pose, 30.0)
+    kin, _, _, fac, _ = compute_kinematics(pose, 30.0)
     assert np.nanmean(fac) == (1.0 if facing == "right" else -1.0)
     hip = kin[f"hip_ext_{side}"]
     knee = kin[f"knee_flex_{side}"]
@@ -87,7 +87,7 @@ def test_recovers_known_angles(variant, facing, side):
 
 def test_working_leg_survives_a_long_label_swap():
     pose, truth = make_pose_sequence(n_reps=4, swap_lr_frames=tuple(range(150, 260)))
-    kin, _, _, _ = compute_kinematics(pose, 30.0)
+    kin, _, _, _, _ = compute_kinematics(pose, 30.0)
     right = working_leg(kin)
     hip = per_leg(kin, "hip_ext", right)
     ok = np.isfinite(hip)
@@ -99,5 +99,5 @@ def test_facing_uses_head_and_knees_not_toes():
     pose, _ = make_pose_sequence(facing="left")
     xy = pose.xyzv[:, :, :2]
     assert np.all(xy[:, L.LEFT_FOOT_INDEX, 0] > xy[:, L.LEFT_HEEL, 0])  # toes point image-right
-    _, _, fac, _ = compute_kinematics(pose, 30.0)
+    _, _, _, fac, _ = compute_kinematics(pose, 30.0)
     assert np.all(fac[np.isfinite(fac)] == -1.0)

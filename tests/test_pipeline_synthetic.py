@@ -54,7 +54,7 @@ def test_look_alikes_give_no_reps_and_say_why(exercise):
 @pytest.mark.parametrize(
     "exercise,words",
     [
-        ("bird_dog", "arm reached forward"),
+        ("bird_dog", "reached forward with each kick"),
         ("glute_bridge", "lying on its back"),
         ("triceps_kickback", "arm"),
         ("standing_leg_curl", "lower leg"),
