@@ -1,8 +1,8 @@
 """Report -> plain dict (the JSON document), CSV rows and terminal text (per-frame exports: ``export``).
 
 Pure functions: writing files is the caller's job (``cli`` uses ``video.atomic_write_text``).
-The JSON document's schema is ``kickcheck/report.schema.json``; bump ``SCHEMA_VERSION`` on any
-incompatible change.
+The JSON document's schema is ``kickcheck/report.schema.json``, generated from the typed models
+in ``document.py``; bump ``SCHEMA_VERSION`` there on any incompatible change.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from collections import Counter
 from typing import Any
 
 from kickcheck import __version__
+from kickcheck.document import SCHEMA_VERSION
 from kickcheck.rules import verdict
 from kickcheck.types import Report, RepResult
-
-SCHEMA_VERSION = "1.0"
 
 
 def _num(x: float, nd: int = 1) -> float | None:

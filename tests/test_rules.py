@@ -207,6 +207,34 @@ def test_the_report_schema_lists_the_tables_codes_and_severities():
     from kickcheck.rules import SEVERITIES
 
     schema = json.loads(resources.files("kickcheck").joinpath("report.schema.json").read_text())
-    flag = schema["properties"]["reps"]["items"]["properties"]["flags"]["items"]["properties"]
+    flag = schema["$defs"]["FlagDoc"]["properties"]
     assert flag["code"]["enum"] == [row.code for row in RULES]
     assert flag["severity"]["enum"] == list(SEVERITIES)
+
+
+def test_the_committed_schema_is_the_one_generated_from_the_document_models():
+    from importlib import resources
+
+    from kickcheck.document import schema_text
+
+    committed = resources.files("kickcheck").joinpath("report.schema.json").read_text()
+    assert committed == schema_text(), (
+        "regenerate: .venv/bin/python -m kickcheck.document > kickcheck/report.schema.json"
+    )
+
+
+@pytest.mark.parametrize("yaw", [-90.0, -60.0, -30.0, -10.0, 0.0, 10.0, 30.0, 60.0, 90.0, math.nan])
+def test_every_view_the_gate_names_is_in_the_schema(yaw):
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from kickcheck.gate import view_name
+
+    schema = json.loads(resources.files("kickcheck").joinpath("report.schema.json").read_text())
+    r, variant, style, _ = case("lumbar_hyperextension", "fault", "hip_range")
+    report = report_of(r, variant=variant, style=style)
+    doc = to_dict(report)
+    doc["exercise"]["view"] = view_name(yaw)
+    jsonschema.validate(doc, schema)
