@@ -65,13 +65,18 @@ _RULE_PANEL = {
 }
 
 
-def _knee_bar(report: Report) -> float:
-    """The knee threshold the reps were judged against: the bent-knee kickback's "opened below"
-    level, or the straight-leg sets' "locked below" level (see ``rules``)."""
+def _knee_bar(report: Report) -> tuple[float, str]:
+    """The knee threshold the reps were judged against, and its label: the bent-knee kickback's
+    "opened below" level, or the straight-leg sets' "locked below" level (see ``rules``)."""
     c = report.rules
+    if c is None:
+        return float("nan"), ""
     if isinstance(c, QuadrupedRules) and report.exercise.style != "straight_leg":
-        return c.knee_open_max_top_deg
-    return c.knee_locked_deg if c is not None else float("nan")
+        return (
+            c.knee_open_max_top_deg,
+            f"an opened knee is flagged below {c.knee_open_max_top_deg:g}°",
+        )
+    return c.knee_locked_deg, f"a knee is locked below {c.knee_locked_deg:g}°"
 
 
 def _worst(findings: tuple[Finding, ...] | list[Finding]) -> str:
@@ -200,23 +205,10 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
             f"confirms an arch above {c.lumbar_confirm_sag:g}",
             "#566573",
         )
-        if isinstance(c, QuadrupedRules) and report.exercise.style != "straight_leg":
-            _threshold(
-                ax_knee,
-                c.knee_open_max_top_deg,
-                f"an opened knee is flagged below {c.knee_open_max_top_deg:g}° of bend",
-                "#566573",
-            )
-        else:
-            _threshold(
-                ax_knee,
-                c.knee_locked_deg,
-                f"locked below {c.knee_locked_deg:g}°",
-                "#566573",
-            )
+        _threshold(ax_knee, *_knee_bar(report), "#566573")
     ax_hip.set_ylim(*_finite_lim(tr.hip_extension_deg, [c.hip_extension_limit_deg] if c else []))
     ax_hip.set_ylim(ax_hip.get_ylim()[0], ax_hip.get_ylim()[1] + 0.12 * np.ptp(ax_hip.get_ylim()))
-    ax_knee.set_ylim(*_finite_lim(tr.knee_flexion_deg, [_knee_bar(report)] if c else []))
+    ax_knee.set_ylim(*_finite_lim(tr.knee_flexion_deg, [_knee_bar(report)[0]] if c else []))
     arch_refs = [c.lumbar_arch_fault_deg] if c else []
     ax_arch.set_ylim(
         min(-1.0, _finite_lim(tr.lumbar_arch_deg, arch_refs)[0]),
@@ -367,17 +359,7 @@ def peaks_figure(report: Report, width_in: float = 10.0) -> Figure:
             SEVERITY_COLORS["fault"],
         )
         _threshold(axes[3], c.lumbar_confirm_sag, f"confirms {c.lumbar_confirm_sag:g}", "#566573")
-        if isinstance(c, QuadrupedRules) and report.exercise.style != "straight_leg":
-            _threshold(
-                axes[1],
-                c.knee_open_max_top_deg,
-                f"flagged below {c.knee_open_max_top_deg:g}°",
-                "#566573",
-            )
-        else:
-            _threshold(
-                axes[1], c.knee_locked_deg, f"locked below {c.knee_locked_deg:g}°", "#566573"
-            )
+        _threshold(axes[1], *_knee_bar(report), "#566573")
         for ax, top in (
             (axes[0], c.hip_extension_limit_deg),
             (axes[2], c.lumbar_arch_fault_deg),
