@@ -72,6 +72,10 @@ def main(argv=None) -> int:
     ap.add_argument("--only", help="run only clips whose name contains this")
     ap.add_argument("--config", help="kickcheck TOML config")
     ap.add_argument("--verbose", action="store_true", help="print gate evidence per clip")
+    ap.add_argument(
+        "--manifest",
+        help="a MANIFEST.tsv with an 'added' column: print a SUMMARY line per batch of rows too",
+    )
     args = ap.parse_args(argv)
     with open(args.labels, encoding="utf-8") as fh:
         labels = json.load(fh)
@@ -80,7 +84,32 @@ def main(argv=None) -> int:
     items += [(n, None) for n in labels.get("negatives", [])]
     if args.only:
         items = [(n, lab) for n, lab in items if args.only in n]
-    tot = dict(
+    print(
+        f"{'clip':58s} {'reps':>5s} {'want':>6s} {'variant':>10s} {'side':>11s} {'flags':22s} {'sec':>5s}  verdict"
+    )
+    added = _batches(args.manifest) if args.manifest else {}
+    groups = sorted(set(added.values()))
+    tots = {g: _new_tot() for g in ["all", *groups]}
+    for name, lab in items:
+        path = os.path.join(args.clips_dir, name)
+        keys = ["all"] + ([added[name]] if name in added else [])
+        _run_one(name, lab, path, args, cfg, [tots[k] for k in keys])
+    for g in groups:
+        _summary(tots[g], args, f"SUMMARY[added {g}]")
+    _summary(tots["all"], args, "SUMMARY")
+    return 0
+
+
+def _batches(manifest: str) -> dict[str, str]:
+    """clip file name -> its 'added' date, from a MANIFEST.tsv."""
+    with open(manifest, encoding="utf-8") as fh:
+        head, *rows = [line.rstrip("\n").split("\t") for line in fh if line.strip()]
+    i = head.index("added")
+    return {r[0]: r[i] for r in rows if len(r) > i}
+
+
+def _new_tot() -> dict:
+    return dict(
         pos=0,
         exact=0,
         obo=0,
@@ -94,71 +123,78 @@ def main(argv=None) -> int:
         tb=0,
         video_s=0.0,
         wall_s=0.0,
+        cannot=0,
     )
-    print(
-        f"{'clip':58s} {'reps':>5s} {'want':>6s} {'variant':>10s} {'side':>11s} {'flags':22s} {'sec':>5s}  verdict"
-    )
-    for name, lab in items:
-        path = os.path.join(args.clips_dir, name)
-        t0 = time.perf_counter()
-        report, err = None, ""
-        try:
-            report, dur = run_clip(path, args.cache, cfg)
-            tot["video_s"] += dur
-        except KickcheckError as exc:
-            err = f"error: {exc}"
-        except Exception:  # noqa: BLE001 - a benchmark counts tracebacks instead of dying
-            tot["tb"] += 1
-            err = "TRACEBACK " + traceback.format_exc().strip().splitlines()[-1]
-        sec = time.perf_counter() - t0
-        tot["wall_s"] += sec
-        n = report.rep_count if report else 0
-        ex = report.exercise if report else None
-        flags = ",".join(f"{k}:{v}" for k, v in flag_counts(report).items()) if report else ""
-        why = err or (ex.reason if ex else "")
-        if lab is not None:
-            tot["pos"] += 1
-            lo, hi = lab["reps"], lab["reps"] + lab.get("partial", 0)
-            exact = lo <= n <= hi
-            obo = lo - 1 <= n <= hi + 1
-            tot["exact"] += exact
-            tot["obo"] += obo
-            var = ex.variant if ex else None
-            tot["var_ok"] += var == lab.get("variant")
-            side = ex.working_side if ex else None
-            side_s = f"{side}/{lab.get('side', '?')}"
-            if "side" in lab:
-                tot["side_n"] += 1
-                tot["side_ok"] += side == lab["side"]
-            for code in lab.get("expect_flags", []):
-                tot["flag_n"] += 1
-                tot["flag_ok"] += bool(report) and flag_share(report, code) >= 0.5
-            for code in lab.get("forbid_flags", []):
-                tot["flag_n"] += 1
-                tot["flag_ok"] += (not report) or flag_share(report, code) < 0.5
-            mark = "ok " if exact else ("obo" if obo else "MISS")
-            want = f"{lo}-{hi}" if hi != lo else str(lo)
-            print(
-                f"{name[:58]:58s} {n:5d} {want:>6s} {str(var) + '/' + lab.get('variant', '?'):>10s} {side_s:>11s} {flags[:22]:22s} {sec:5.1f}  {mark} {why}"
-            )
-        else:
-            tot["neg"] += 1
-            ok = n == 0
-            tot["neg_ok"] += ok
-            print(
-                f"{name[:58]:58s} {n:5d} {'0':>6s} {str(ex.variant if ex else None):>10s} {'':>11s} {flags[:22]:22s} {sec:5.1f}  {'ok ' if ok else 'MISS'} {why}"
-            )
-        if args.verbose and ex is not None:
-            print("    " + " ".join(f"{k}={v:.2f}" for k, v in ex.evidence.items()))
+
+
+def _run_one(name, lab, path, args, cfg, tots: list[dict]) -> None:
+    """Score one clip, print its row and add it to every total in ``tots``."""
+    tot: dict = {k: 0 for k in tots[0]}
+    t0 = time.perf_counter()
+    report, err = None, ""
+    try:
+        report, dur = run_clip(path, args.cache, cfg)
+        tot["video_s"] += dur
+    except KickcheckError as exc:
+        err = f"error: {exc}"
+    except Exception:  # noqa: BLE001 - a benchmark counts tracebacks instead of dying
+        tot["tb"] += 1
+        err = "TRACEBACK " + traceback.format_exc().strip().splitlines()[-1]
+    sec = time.perf_counter() - t0
+    tot["wall_s"] += sec
+    n = report.rep_count if report else 0
+    ex = report.exercise if report else None
+    flags = ",".join(f"{k}:{v}" for k, v in flag_counts(report).items()) if report else ""
+    why = err or (ex.reason if ex else "")
+    if lab is not None:
+        tot["pos"] += 1
+        lo, hi = lab["reps"], lab["reps"] + lab.get("partial", 0)
+        exact = lo <= n <= hi
+        obo = lo - 1 <= n <= hi + 1
+        tot["exact"] += exact
+        tot["obo"] += obo
+        var = ex.variant if ex else None
+        tot["var_ok"] += var == lab.get("variant")
+        side = ex.working_side if ex else None
+        side_s = f"{side}/{lab.get('side', '?')}"
+        if "side" in lab:
+            tot["side_n"] += 1
+            tot["side_ok"] += side == lab["side"]
+        for code in lab.get("expect_flags", []):
+            tot["flag_n"] += 1
+            tot["flag_ok"] += bool(report) and flag_share(report, code) >= 0.5
+        for code in lab.get("forbid_flags", []):
+            tot["flag_n"] += 1
+            tot["flag_ok"] += (not report) or flag_share(report, code) < 0.5
+        mark = "ok " if exact else ("obo" if obo else "MISS")
+        want = f"{lo}-{hi}" if hi != lo else str(lo)
+        print(
+            f"{name[:58]:58s} {n:5d} {want:>6s} {str(var) + '/' + lab.get('variant', '?'):>10s} {side_s:>11s} {flags[:22]:22s} {sec:5.1f}  {mark} {why}"
+        )
+    else:
+        tot["neg"] += 1
+        ok = n == 0
+        tot["neg_ok"] += ok
+        print(
+            f"{name[:58]:58s} {n:5d} {'0':>6s} {str(ex.variant if ex else None):>10s} {'':>11s} {flags[:22]:22s} {sec:5.1f}  {'ok ' if ok else 'MISS'} {why}"
+        )
+    tot["cannot"] += bool(ex is not None and getattr(ex, "outcome", "") == "cannot_tell")
+    if args.verbose and ex is not None:
+        print("    " + " ".join(f"{k}={v:.2f}" for k, v in ex.evidence.items()))
+    for t in tots:
+        for k, v in tot.items():
+            t[k] += v
+
+
+def _summary(tot: dict, args, label: str) -> None:
     speed = tot["video_s"] / tot["wall_s"] if tot["wall_s"] else 0.0
     print(
-        f"SUMMARY exact {tot['exact']}/{tot['pos']}, OBO {tot['obo']}/{tot['pos']}; "
+        f"{label} exact {tot['exact']}/{tot['pos']}, OBO {tot['obo']}/{tot['pos']}; "
         f"negatives with no reps {tot['neg_ok']}/{tot['neg']}; side {tot['side_ok']}/{tot['side_n']}; "
         f"variant {tot['var_ok']}/{tot['pos']}; flags {tot['flag_ok']}/{tot['flag_n']}; "
-        f"tracebacks {tot['tb']}; speed {speed:.2f}x real time"
+        f"tracebacks {tot['tb']}; cannot tell {tot['cannot']}; speed {speed:.2f}x real time"
         + (" (from cached poses)" if args.cache else "")
     )
-    return 0
 
 
 if __name__ == "__main__":

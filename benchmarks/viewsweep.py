@@ -25,7 +25,6 @@ no wrong cell.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import json
 import os
@@ -33,8 +32,6 @@ import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
-
-import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -105,7 +102,9 @@ def render_cell(out: str, exercise: str, variant: str, yaw: int, pitch: int) -> 
     base = os.path.join(out, name)
     spec = cell_spec(exercise, variant, yaw, pitch)
     truth = render_clip(spec, base + ".mp4")
-    os.remove(base + ".truth.json")  # the renderer's per-frame truth: only the clip-level part is kept
+    os.remove(
+        base + ".truth.json"
+    )  # the renderer's per-frame truth: only the clip-level part is kept
     slim = {k: v for k, v in truth.items() if k != "frames"}
     with quiet_native_stderr():
         reader = FrameReader(base + ".mp4", max_side=640)
@@ -196,7 +195,9 @@ def main(argv=None) -> int:
         r["yaw"], r["pitch"] = c[2], c[3]
         rows.append(r)
         if args.verbose:
-            print(f"{r['name']:34s} {r['outcome']:11s} reps {r['reps']}/{r['reps_truth']} {r['reason']}")
+            print(
+                f"{r['name']:34s} {r['outcome']:11s} reps {r['reps']}/{r['reps_truth']} {r['reason']}"
+            )
     report_rows(rows)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
@@ -239,7 +240,9 @@ def report_rows(rows: list[dict]) -> None:
     )
     kb = [r for r in rows if r["is_kickback_truth"] and r["outcome"] == "right"]
     if kb:
-        print(f"working side right on accepted kickbacks: {sum(bool(r['side_ok']) for r in kb)}/{len(kb)}")
+        print(
+            f"working side right on accepted kickbacks: {sum(bool(r['side_ok']) for r in kb)}/{len(kb)}"
+        )
 
 
 if __name__ == "__main__":

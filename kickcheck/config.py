@@ -80,6 +80,7 @@ class GateConfig(_Section):
 
     min_detected_frac: Fraction
     max_view_yaw_deg: PositiveDegrees90
+    max_image_view_yaw_deg: PositiveDegrees90
     min_hip_rom_deg: PositiveDegrees
     max_top_below_trunk_deg: Degrees
     max_other_leg_ratio: Positive = Field(le=10)
@@ -89,7 +90,8 @@ class GateConfig(_Section):
     max_hand_rise: Positive = Field(le=5)
     max_thigh_shortening: Fraction
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
-    standing_min_trunk_pitch_deg: Degrees90
+    #: negative: the head below the hips
+    standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)
 
 
 class RepConfig(_Section):

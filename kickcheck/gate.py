@@ -103,16 +103,28 @@ def gate_features(
     ankle_drop = (s_ankle[:, 1] - hp[:, 1]) / trunk_len
     arm_reach = np.fmax(kin["shoulder_flex_left"], kin["shoulder_flex_right"])
     hip3 = per_leg(kin, "hip_ext3", right)
+    thigh_elev = per_leg(kin, "thigh_elev3", right)
+    lever = _follow(thigh_elev, kin["trunk_elev3"])
     return {
         "hip_rom_deg": _spread(hip),
         "hip_top_deg": _pct(hip, 95),
         "hip_rom3_deg": _spread(hip3),
         "hip_top3_deg": _pct(hip3, 95),
+        "hip_top_height_deg": _pct(thigh_elev + kin["trunk_elev3"], 95),
         "view_yaw_deg": _pct(kin["view_yaw"], 50),
         "hand_rise": _hand_rise(hip, world),
         "other_hip_rom_deg": _spread(per_leg(kin, "hip_ext", ~right)),
-        "other_leg_follow": _follow(hip, per_leg(kin, "hip_ext", ~right)),
-        "trunk_follow": _follow(hip, kin["trunk_pitch"]),
+        "other_leg_follow": min(
+            _follow(hip, per_leg(kin, "hip_ext", ~right)),
+            _follow(
+                np.fmax(kin["hip_ext_left"], kin["hip_ext_right"]),
+                np.fmin(kin["hip_ext_left"], kin["hip_ext_right"]),
+            ),
+        ),
+        # Against gravity (3-D); the image angles where the world landmarks are missing.
+        "trunk_follow": lever
+        if np.isfinite(thigh_elev).any()
+        else _follow(hip, kin["trunk_pitch"]),
         "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
         "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
@@ -142,7 +154,9 @@ def _follow(work: np.ndarray, other: np.ndarray, signed: bool = False) -> float:
     """How far ``other`` follows the working hip: its change between the working hip's bottoms and
     tops (medians of each), as a fraction of the working hip's change. For the other hip: about 0
     for a kickback (the support leg stays), about 1 when both legs move together (bridges, squats,
-    deadlifts). For the trunk's pitch: about 0 when the thigh moves on a still trunk, large when the
+    deadlifts). The gate takes the smaller of two readings of the legs: by MediaPipe's labels, and
+    by no labels at all (the more extended hip against the less extended one, frame by frame), so
+    that a stretch of swapped labels cannot make a support leg look as if it followed. For the trunk's pitch: about 0 when the thigh moves on a still trunk, large when the
     trunk tips with the leg (a single-leg deadlift). Medians make it robust to stray frames."""
     ok = np.isfinite(work) & np.isfinite(other)
     if ok.sum() < 10:
@@ -156,6 +170,20 @@ def _follow(work: np.ndarray, other: np.ndarray, signed: bool = False) -> float:
     do = np.median(o[tops]) - np.median(o[bottoms])
     return float((do if signed else abs(do)) / dw)
 
+
+#: Evidence that a turn of the camera does not distort: measured in 3-D from the world landmarks
+#: (``spatial.py``), or not a measure of the body at all. A rejection on any other evidence is
+#: trusted only within ``max_image_view_yaw_deg`` of the side view.
+VIEW_INDEPENDENT_EVIDENCE = frozenset(
+    {
+        "detected_frac",
+        "hip_rom3_deg",
+        "hip_top3_deg",
+        "hip_top_height_deg",
+        "trunk_follow",
+        "hand_rise",
+    }
+)
 
 #: The features ``posture`` reads (the evidence behind a posture rejection).
 POSTURE_KEYS = (
@@ -258,8 +286,24 @@ def judge(
     facing_name = None if fac.size == 0 else ("right" if fac.mean() >= 0 else "left")
     yaw = f["view_yaw_deg"]
     view = view_name(yaw)
+    wide = force_variant is None and np.isfinite(yaw) and abs(yaw) > p.max_image_view_yaw_deg
 
     def no(reason: str, variant: str | None = None, *keys: str) -> Exercise:
+        if wide and not any(k in VIEW_INDEPENDENT_EVIDENCE for k in keys):
+            # An image-plane criterion, seen too far off the side to trust: say so, not "no".
+            return Exercise(
+                False,
+                None,
+                None,
+                facing_name,
+                view,
+                f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° "
+                f"from the side view, too far to be sure that {reason}",
+                f,
+                outcome="cannot_tell",
+                view_yaw_deg=yaw,
+                decided_by=("view_yaw_deg", *keys),
+            )
         return Exercise(
             False,
             variant,
@@ -277,20 +321,28 @@ def judge(
         return no(
             f"a person was found in only {detected_frac:.0%} of the frames", None, "detected_frac"
         )
-    if np.isfinite(yaw) and abs(yaw) > p.max_view_yaw_deg and force_variant is None:
+    usable = float(np.isfinite(kin["hip_ext_left"]).mean()) if len(kin.t_s) else 0.0
+    f["usable_frac"] = usable
+    end_on = usable < p.min_detected_frac
+    if force_variant is None and (end_on or (np.isfinite(yaw) and abs(yaw) > p.max_view_yaw_deg)):
         where = "in front of" if yaw > 0 else "behind"
+        seen = (
+            f"the body was seen end-on in {1 - usable:.0%} of the frames"
+            if end_on or not np.isfinite(yaw)
+            else f"the camera stood about {abs(yaw):.0f}° from the side view, {where} the person"
+        )
         return Exercise(
             False,
             None,
             None,
             facing_name,
             view,
-            f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
-            f"the side view, {where} the person, where a kick and a sideways swing look alike",
+            f"cannot tell from this camera angle: {seen}, where a kick and a sideways swing "
+            f"look alike",
             f,
             outcome="cannot_tell",
             view_yaw_deg=yaw,
-            decided_by=("view_yaw_deg",),
+            decided_by=("view_yaw_deg", "usable_frac"),
         )
     rom3 = f["hip_rom3_deg"] if np.isfinite(f["hip_rom3_deg"]) else f["hip_rom_deg"]
     if max(f["hip_rom_deg"], rom3) < p.min_hip_rom_deg:
@@ -330,14 +382,15 @@ def judge(
             variant,
             "trunk_follow",
         )
-    top = f["hip_top3_deg"] if np.isfinite(f["hip_top3_deg"]) else f["hip_top_deg"]
+    tops = [f[k] for k in ("hip_top3_deg", "hip_top_height_deg") if np.isfinite(f[k])]
+    top = min(tops) if tops else f["hip_top_deg"]
     if top < -p.max_top_below_trunk_deg:
         return no(
             f"the working thigh never came up to the trunk line: at its highest it stayed "
             f"{-top:.0f}° below it (a kickback drives the thigh back to the line of the back)",
             variant,
             "hip_top3_deg",
-            "hip_top_deg",
+            "hip_top_height_deg",
         )
     if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
         return no(
@@ -370,3 +423,17 @@ def judge(
         outcome="kickback",
         view_yaw_deg=yaw,
     )
+
+
+def top_below_trunk_line_deg(kin: Kinematics, right: np.ndarray, frame: int) -> float:
+    """How far below the trunk line the working thigh stays at one rep's top (degrees; <= 0 when
+    it reaches the line), by the 3-D measures the gate uses for the clip: the thigh's angle in
+    the body's sagittal plane and its height against the trunk line. The lower of the two counts;
+    NaN where neither could be measured."""
+    leg = "right" if right[frame] else "left"
+    vals = [
+        kin[f"hip_ext3_{leg}"][frame],
+        kin[f"thigh_elev3_{leg}"][frame] + kin["trunk_elev3"][frame],
+    ]
+    finite = [v for v in vals if np.isfinite(v)]
+    return float(-min(finite)) if finite else float("nan")

@@ -202,9 +202,11 @@ def compute_kinematics(
     xyz, world, n_swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
     facing = facing_per_shot(xyz[:, :, :2], pose.shot_id)
     image = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
+    # The image angles need a facing and a body that is not seen end-on; the 3-D ones need
+    # neither (they are NaN only where the person is missing).
+    image[~np.isfinite(facing)] = np.nan
+    image[implausible_frames(xyz[:, :, :2], image)] = np.nan
     ang = np.concatenate([image, spatial_angles(world)], axis=1)
-    ang[~np.isfinite(facing)] = np.nan
-    ang[implausible_frames(xyz[:, :, :2], image)] = np.nan
     kin = Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s)
     return kin, xyz, world, facing, n_swapped
 

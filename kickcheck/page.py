@@ -108,9 +108,7 @@ def _groups(report: Report, severities: tuple[str, ...]) -> list[_Fault]:
     for rule, items in by_rule.items():
         idx = [i for i, _ in items]
         where = f"rep {idx[0]}" if len(idx) == 1 else f"reps {rep_ranges(idx)}"
-        out.append(
-            _Fault(rule, _worst(f for _, f in items), where, _why(rule), tuple(items))
-        )
+        out.append(_Fault(rule, _worst(f for _, f in items), where, _why(rule), tuple(items)))
     return out
 
 

@@ -15,12 +15,12 @@ import numpy as np
 from kickcheck.cleaning import capped_cutoff_hz
 from kickcheck.config import Config, load_config
 from kickcheck.errors import NoPersonDetectedError, VideoOpenError
-from kickcheck.gate import judge
+from kickcheck.gate import judge, top_below_trunk_line_deg
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.landmarks import Landmark
 from kickcheck.metrics import frame_track, measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
-from kickcheck.reps import segment_reps
+from kickcheck.reps import renumber, segment_reps
 from kickcheck.rules import evaluate, knee_style, rep_ranges
 from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
 
@@ -108,9 +108,7 @@ def analyze_pose(
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
     cutoff = capped_cutoff_hz(cfg.filter.cutoff_hz, fs)
-    kin, xyz, world, facing, n_swapped = compute_kinematics(
-        pose, fs, cutoff, cfg.filter.max_gap_s
-    )
+    kin, xyz, world, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
     if n_swapped > 0.05 * len(pose):
         warnings.append(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
@@ -146,6 +144,20 @@ def analyze_pose(
         segment_id=pose.shot_id,
         top_band_deg=r.top_band_deg,
     )
+    # A physical check on every counted rep: a top that never brings the thigh near the trunk
+    # line is not a kickback's top, whatever the oscillation looks like in the image.
+    low = [
+        x
+        for x in reps
+        if not x.partial
+        and top_below_trunk_line_deg(kin, right, x.top_frame) > g.max_top_below_trunk_deg
+    ]
+    if low:
+        reps = renumber([x for x in reps if x not in low])
+        warnings.append(
+            f"{len(low)} swing(s) did not bring the thigh up to the trunk line and were not "
+            "counted as reps"
+        )
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []

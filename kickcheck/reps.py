@@ -12,6 +12,8 @@ by the edge of such a stretch (the clip's start or end, an edit, the person leav
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from scipy.signal import find_peaks
 
@@ -128,4 +130,16 @@ def _reps_in_run(
             hi_t += 1
         top = (lo_t + hi_t) // 2
         out.append((left + offset, top + offset, right + offset, bool(partial)))
+    return out
+
+
+def renumber(reps: list[Rep]) -> list[Rep]:
+    """The same reps with the counted ones numbered 1, 2, ... again (partial reps keep 0)."""
+    out, k = [], 0
+    for r in reps:
+        if r.partial:
+            out.append(r)
+        else:
+            k += 1
+            out.append(dataclasses.replace(r, index=k))
     return out

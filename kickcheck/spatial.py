@@ -23,6 +23,12 @@ Conventions (all degrees; "left"/"right" are the person's own sides):
   matches the image's ``hip_ext`` in a side view.
 - **3-D hip abduction** ``hip_abd3_{left,right}``: the thigh's elevation out of the sagittal plane
   toward its own side (positive = away from the midline).
+- **elevations** against gravity (the camera's "down", image +y; exact for a level phone):
+  ``thigh_elev3_{left,right}``, the thigh's (hip -> knee) angle above the horizontal (-90 =
+  pointing straight down), and ``trunk_elev3``, the trunk's (mid-hip -> mid-shoulder) angle above
+  the horizontal (+90 = upright). A turn of the camera about the vertical changes neither.
+  ``thigh_elev3 + trunk_elev3`` is the thigh's height relative to the trunk line: 0 when the
+  thigh continues the trunk line (the top of a kick on all fours: the knee as high as the hip).
 - **3-D arm raise** ``arm_raise3_{left,right}``: the angle between the upper arm (shoulder ->
   elbow) and the trunk line toward the hips (``-up``): 0 = along the body, 90 = straight out from
   it (on all fours: a supporting arm), 180 = reaching past the head (a bird dog's reach).
@@ -41,6 +47,9 @@ SPATIAL_NAMES: tuple[str, ...] = (
     "hip_abd3_right",
     "arm_raise3_left",
     "arm_raise3_right",
+    "thigh_elev3_left",
+    "thigh_elev3_right",
+    "trunk_elev3",
     "view_yaw",
 )
 
@@ -57,7 +66,10 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def body_axes(world: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(right, up, front), each unit [T,3], from world landmarks [T,33,3] (NaN where unknown)."""
     right = _unit(
-        world[:, L.RIGHT_HIP] - world[:, L.LEFT_HIP] + world[:, L.RIGHT_SHOULDER] - world[:, L.LEFT_SHOULDER]
+        world[:, L.RIGHT_HIP]
+        - world[:, L.LEFT_HIP]
+        + world[:, L.RIGHT_SHOULDER]
+        - world[:, L.LEFT_SHOULDER]
     )
     sh = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
     hp = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
@@ -95,15 +107,25 @@ def view_yaw_deg(world: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(-heading[:, 2], np.abs(right[:, 2])))
 
 
+def elevation_deg(v: np.ndarray) -> np.ndarray:
+    """Angle of world vectors [T,3] above the horizontal (world y points down)."""
+    return np.degrees(np.arcsin(np.clip(-v[:, 1] / np.linalg.norm(v, axis=-1), -1.0, 1.0)))
+
+
 def spatial_angles(world: np.ndarray) -> np.ndarray:
-    """All of ``SPATIAL_NAMES`` [T, 7] from cleaned world landmarks [T,33,3]."""
+    """All of ``SPATIAL_NAMES`` [T, K] from cleaned world landmarks [T,33,3]."""
     right, up, front = body_axes(world)
-    cols: dict[str, np.ndarray] = {}
+    sh = (world[:, L.LEFT_SHOULDER] + world[:, L.RIGHT_SHOULDER]) / 2
+    hp = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
+    cols: dict[str, np.ndarray] = {"trunk_elev3": elevation_deg(sh - hp)}
     for side, sign in (("left", -1.0), ("right", 1.0)):
         p = side.upper() + "_"
         thigh = _unit(world[:, L[p + "KNEE"]] - world[:, L[p + "HIP"]])
         cols[f"hip_ext3_{side}"] = np.degrees(np.arctan2(-_dot(thigh, front), -_dot(thigh, up)))
         cols[f"hip_abd3_{side}"] = np.degrees(np.arcsin(np.clip(sign * _dot(thigh, right), -1, 1)))
+        cols[f"thigh_elev3_{side}"] = elevation_deg(
+            world[:, L[p + "KNEE"]] - world[:, L[p + "HIP"]]
+        )
         arm = _unit(world[:, L[p + "ELBOW"]] - world[:, L[p + "SHOULDER"]])
         cols[f"arm_raise3_{side}"] = np.degrees(np.arccos(np.clip(_dot(arm, -up), -1, 1)))
     cols["view_yaw"] = view_yaw_deg(world, right)
