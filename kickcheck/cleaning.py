@@ -6,6 +6,8 @@ reads the config.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.signal import butter, filtfilt
 
@@ -21,6 +23,28 @@ _LIMB_POINTS = np.array(
     ]
 )
 _SWAP = np.asarray(SWAP_LR)
+
+#: A frame's left/right labels are swapped back when the mirrored labelling puts the limbs this much
+#: closer to the previous frame's (sum of distances) than the given one: a clear margin, so that
+#: legs crossing in the image (distances nearly equal) are never flipped back and forth.
+SWAP_MARGIN = 0.6
+#: The low-pass cutoff is capped at this fraction of the sample rate (0.8 x the Nyquist frequency):
+#: a slow clip (12 fps) gets 4.8 Hz instead of the configured 6 Hz, still above the movement's
+#: 0.5-1 Hz, and the 2nd-order Butterworth stays well away from the Nyquist frequency, where its
+#: bilinear-transform design warps. (The config file's ``filter.cutoff_hz`` comment says so.)
+MAX_CUTOFF_FRAC = 0.4
+#: Butterworth order: 2, applied forward and backward (filtfilt), i.e. a 4th-order zero-phase
+#: response, as Winter (Biomechanics and Motor Control of Human Movement, ch. 2) recommends.
+FILTER_ORDER = 2
+
+
+#: Linear interpolation needs at least two measured samples in a column.
+MIN_POINTS_TO_INTERPOLATE = 2
+
+
+def capped_cutoff_hz(cutoff_hz: float, fs_hz: float) -> float:
+    """The cutoff actually used at sample rate ``fs_hz``: at most ``MAX_CUTOFF_FRAC`` x ``fs_hz``."""
+    return min(cutoff_hz, MAX_CUTOFF_FRAC * fs_hz)
 
 
 def finite_runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -50,7 +74,7 @@ def lr_swap_mask(xyzv: np.ndarray) -> np.ndarray:
             c = np.concatenate([cur[right], cur[left]])
             keep = np.nansum(np.hypot(*(a - b).T))
             swap = np.nansum(np.hypot(*(c - b).T))
-            swapped[i] = swap < 0.6 * keep
+            swapped[i] = swap < SWAP_MARGIN * keep
         prev = cur[_SWAP] if swapped[i] else cur
     return swapped
 
@@ -80,7 +104,7 @@ def interpolate_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
     for k in range(flat.shape[1]):
         col = flat[:, k]
         good = np.isfinite(col)
-        if good.sum() < 2 or good.all():
+        if good.sum() < MIN_POINTS_TO_INTERPOLATE or good.all():
             continue
         for a, b in finite_runs(~good):
             if a == 0 or b == len(col) or (b - a) > max_gap:
@@ -89,17 +113,20 @@ def interpolate_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
     return flat.reshape(x.shape)
 
 
-def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
+def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order: int = FILTER_ORDER) -> np.ndarray:
     """NaN-aware zero-phase Butterworth low-pass along axis 0.
 
     Each finite run longer than filtfilt's ``padlen`` is filtered on its own; shorter runs and NaNs
-    are left as they are, so length and NaN positions never change. With a cutoff at or above 0.45 of
-    the sample rate the signal is returned unchanged (the filter would be meaningless).
+    are left as they are, so length and NaN positions never change. With a cutoff at or above the
+    Nyquist frequency (half the sample rate) the signal is returned unchanged (the filter would be
+    meaningless); callers cap it first with ``capped_cutoff_hz``.
     """
-    if fs_hz <= 0:
+    if not (math.isfinite(fs_hz) and fs_hz > 0):
         raise ValueError(f"fs_hz must be positive, got {fs_hz}")
+    if not (math.isfinite(cutoff_hz) and cutoff_hz > 0):
+        raise ValueError(f"cutoff_hz must be positive, got {cutoff_hz}")
     x = np.array(x, dtype=np.float64, copy=True)
-    if cutoff_hz >= 0.45 * fs_hz or cutoff_hz <= 0:
+    if cutoff_hz >= fs_hz / 2:
         return x
     b, a = butter(order, cutoff_hz / (fs_hz / 2))
     padlen = 3 * max(len(a), len(b))

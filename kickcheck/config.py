@@ -1,137 +1,226 @@
-"""Configuration: nested frozen dataclasses with defaults. ``load_config`` is the only reader of
-config files; numeric code receives plain arguments, never the config object.
+"""Configuration: typed, frozen models built from the commented TOML file and validated on the way in.
 
-The commented default file is ``kickcheck/default_config.toml`` (print it with
-``kickcheck --print-config``); it documents every key and where each threshold comes from.
+The commented default file ``kickcheck/default_config.toml`` (print it with ``kickcheck
+--print-config``) is the **only** place a default lives: the models below declare types and allowed
+ranges but no default values, so a model cannot be built without the file, and the two cannot drift.
+``load_config`` is the only reader of config files; numeric code receives plain arguments, never the
+config object.
+
+Validation (pydantic v2, strict, ``extra="forbid"``): every value must have the declared type (a
+number, not a string or a boolean), be finite (no NaN or infinity), lie in its range (positive where
+it is physical), and each warning level must be below its fault level. A bad value raises
+``ConfigError`` with one line naming the key, the value and what is allowed.
+
+To add a key: declare it in the model with its range, and add it, commented, to the TOML file.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import math
 import os
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from kickcheck.errors import ConfigError
 
-
-@dataclass(frozen=True)
-class VideoConfig:
-    max_side_px: int = 640  #: frames are downscaled to this longest side before pose estimation
-
-
-@dataclass(frozen=True)
-class FilterConfig:
-    cutoff_hz: float = 6.0
-    max_gap_s: float = 0.25
-
-
-@dataclass(frozen=True)
-class GateConfig:
-    min_detected_frac: float = 0.25
-    min_hip_rom_deg: float = 25.0
-    max_top_below_trunk_deg: float = 30.0
-    max_other_leg_ratio: float = 0.5
-    max_trunk_ratio: float = 0.5
-    max_arm_reach_deg: float = 140.0
-    max_hand_rise: float = 0.4
-    max_view_yaw_deg: float = 60.0
-    max_image_view_yaw_deg: float = 45.0
-    max_thigh_shortening: float = 0.35
-    quadruped_max_trunk_pitch_deg: float = 40.0
-    standing_min_trunk_pitch_deg: float = -30.0
+# Number types with their allowed ranges. Strict: an int is accepted where a float is wanted, but
+# never a string or a boolean; allow_inf_nan=False (in the model config) rejects NaN and infinity.
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+#: An angle threshold in degrees, within one turn.
+Degrees = Annotated[float, Field(ge=0, le=180)]
+PositiveDegrees = Annotated[float, Field(gt=0, le=180)]
+#: An angle from the horizontal or from a line, within a right angle.
+Degrees90 = Annotated[float, Field(ge=0, le=90)]
+PositiveDegrees90 = Annotated[float, Field(gt=0, le=90)]
 
 
-@dataclass(frozen=True)
-class RepConfig:
-    min_prominence_deg: float = 20.0
-    rel_prominence: float = 0.4
-    min_period_s: float = 0.7
-    top_band_deg: float = 5.0
+class _Section(BaseModel):
+    """A table of the config file: frozen, strict, no unknown keys, only finite numbers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
 
-@dataclass(frozen=True)
-class VariantRules:
-    hip_extension_limit_deg: float = 20.0
-    lumbar_arch_warning_deg: float = 6.0
-    lumbar_arch_fault_deg: float = 10.0
-    lumbar_confirm_sag: float = 0.03
-    knee_open_warning_deg: float = 25.0
-    knee_open_fault_deg: float = 35.0
-    knee_open_max_top_deg: float = 60.0
-    knee_locked_deg: float = 4.0
-    min_hold_s: float = 0.15
+_M = TypeVar("_M", bound=_Section)
 
 
-@dataclass(frozen=True)
-class RulesConfig:
-    quadruped: VariantRules = field(default_factory=VariantRules)
-    standing: VariantRules = field(default_factory=VariantRules)
+def _above(lower_key: str) -> Any:
+    """A validator: this field must be above the (already validated) field ``lower_key``."""
+
+    def check(cls: type, value: float, info: ValidationInfo) -> float:
+        lower = info.data.get(lower_key)
+        if lower is not None and not value > lower:
+            raise PydanticCustomError(
+                "not_above", "must be above {other} ({bound})", {"other": lower_key, "bound": lower}
+            )
+        return value
+
+    return check
 
 
-@dataclass(frozen=True)
-class Config:
-    video: VideoConfig = field(default_factory=VideoConfig)
-    filter: FilterConfig = field(default_factory=FilterConfig)
-    gate: GateConfig = field(default_factory=GateConfig)
-    reps: RepConfig = field(default_factory=RepConfig)
-    rules: RulesConfig = field(default_factory=RulesConfig)
-    variant: str | None = None  #: force "quadruped" or "standing"
-    side: str | None = None  #: force "left" or "right"
+class VideoConfig(_Section):
+    #: frames are downscaled to this longest side before pose estimation
+    max_side_px: int = Field(ge=160, le=4096)
+
+
+class FilterConfig(_Section):
+    #: at least 1 Hz: a kickback's own movement is 0.5-1 Hz, a lower cutoff would filter it away
+    cutoff_hz: float = Field(ge=1, le=30)
+    max_gap_s: Positive = Field(le=5)
+
+
+class GateConfig(_Section):
+    """The exercise gate's thresholds (``gate.py``). To move another of the gate's numbers here,
+    declare it with its range and add it, commented, to the ``[gate]`` table of the TOML file."""
+
+    min_detected_frac: Fraction
+    max_view_yaw_deg: PositiveDegrees90
+    max_image_view_yaw_deg: PositiveDegrees90
+    min_hip_rom_deg: PositiveDegrees
+    max_top_below_trunk_deg: Degrees
+    max_other_leg_ratio: Positive = Field(le=10)
+    max_trunk_ratio: Positive = Field(le=10)
+    max_arm_reach_deg: PositiveDegrees
+    #: trunk lengths (3-D); a bird dog's hand rises about 1
+    max_hand_rise: Positive = Field(le=5)
+    max_thigh_shortening: Fraction
+    quadruped_max_trunk_pitch_deg: PositiveDegrees90
+    #: negative: the head below the hips
+    standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)
+
+
+class RepConfig(_Section):
+    min_prominence_deg: PositiveDegrees
+    rel_prominence: Fraction
+    min_period_s: Positive = Field(le=30)
+    top_band_deg: PositiveDegrees
+
+
+class VariantRules(_Section):
+    """Form-rule thresholds shared by both variants (``[rules.quadruped]``, ``[rules.standing]``)."""
+
+    hip_extension_limit_deg: Degrees90
+    lumbar_arch_warning_deg: PositiveDegrees
+    lumbar_arch_fault_deg: PositiveDegrees
+    lumbar_confirm_sag: NonNegative = Field(le=1)
+    knee_locked_deg: NonNegative = Field(le=45)
+    min_hold_s: NonNegative = Field(le=10)
+
+    _fault_above_warning = field_validator("lumbar_arch_fault_deg")(
+        _above("lumbar_arch_warning_deg")
+    )
+
+
+class QuadrupedRules(VariantRules):
+    """On all fours, also the bent-knee kickback's knee rule and the style decision."""
+
+    straight_leg_max_knee_deg: PositiveDegrees
+    knee_open_warning_deg: PositiveDegrees
+    knee_open_fault_deg: PositiveDegrees
+    knee_open_max_top_deg: PositiveDegrees
+
+    _open_fault_above_warning = field_validator("knee_open_fault_deg")(
+        _above("knee_open_warning_deg")
+    )
+
+
+class StandingRules(VariantRules):
+    """Standing: the shared thresholds only (the leg is near-straight by design)."""
+
+
+class RulesConfig(_Section):
+    quadruped: QuadrupedRules
+    standing: StandingRules
+
+
+class Config(_Section):
+    video: VideoConfig
+    filter: FilterConfig
+    gate: GateConfig
+    reps: RepConfig
+    rules: RulesConfig
+    #: force "quadruped" or "standing"; absent from the file (None): detect
+    variant: Literal["quadruped", "standing"] | None = None
+    #: force "left" or "right" (the person's own side); absent from the file (None): detect
+    side: Literal["left", "right"] | None = None
+
+
+def replace(model: _M, **changes: Any) -> _M:
+    """A copy of a config model (``Config`` or one of its tables) with ``changes``, validated like
+    a file (the models are frozen): ``replace(cfg.rules.quadruped, lumbar_arch_fault_deg=12.0)``.
+    Raises ``ConfigError`` naming the key for a bad value."""
+    data = {**{k: getattr(model, k) for k in type(model).model_fields}, **changes}
+    try:
+        return type(model).model_validate(data)
+    except ValidationError as err:
+        raise _one_line(err, "the changes") from None
 
 
 def default_config_text() -> str:
-    return resources.files("kickcheck").joinpath("default_config.toml").read_text()
+    return resources.files("kickcheck").joinpath("default_config.toml").read_text(encoding="utf-8")
 
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"config section [{where}] must be a table")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in data.items():
-        path = f"{where}.{key}" if where else key
-        if key not in fields:
-            raise ConfigError(f"unknown config key '{path}'")
-        default = getattr(cls(), key)
-        if dataclasses.is_dataclass(default):
-            kwargs[key] = _build(type(default), value, path)
-        elif isinstance(default, bool) or (default is None):
-            kwargs[key] = value
-        elif isinstance(default, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"config key '{path}' must be a number, got {value!r}")
-            kwargs[key] = type(default)(value) if isinstance(default, float) else value
-        else:
-            kwargs[key] = value
-    return cls(**kwargs)
+def _key(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc)
 
 
-def _validate(cfg: Config) -> Config:
-    if cfg.variant not in (None, "quadruped", "standing"):
-        raise ConfigError(f"variant must be 'quadruped' or 'standing', got {cfg.variant!r}")
-    if cfg.side not in (None, "left", "right"):
-        raise ConfigError(f"side must be 'left' or 'right', got {cfg.side!r}")
-    if cfg.filter.cutoff_hz <= 0:
-        raise ConfigError("filter.cutoff_hz must be positive")
-    if cfg.video.max_side_px < 160:
-        raise ConfigError("video.max_side_px must be at least 160")
-    return cfg
+def _one_line(err: ValidationError, source: str) -> ConfigError:
+    """The first problem of a pydantic ``ValidationError`` as one line: key, value, what is allowed."""
+    e = err.errors(include_url=False)[0]
+    key = _key(e["loc"])
+    if e["type"] == "extra_forbidden":
+        return ConfigError(f"unknown config key '{key}' in {source}")
+    if e["type"] == "missing":
+        return ConfigError(f"config key '{key}' is missing from {source}")
+    if e["type"] == "not_above":  # a fault level not above its warning level
+        ctx = e.get("ctx", {})
+        other = _key((*e["loc"][:-1], ctx["other"]))
+        return ConfigError(
+            f"config key '{key}' = {e['input']!r} in {source}: must be above "
+            f"'{other}' = {ctx['bound']!r} (a fault level above its warning level)"
+        )
+    value = e.get("input")
+    shown = repr(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    allowed = e["msg"].replace("Input should be", "must be").replace("Value error, ", "")
+    if e["type"] in ("float_type", "int_type", "finite_number") and isinstance(value, float):
+        allowed = "must be a finite number" if e["type"] != "int_type" else allowed
+    return ConfigError(f"config key '{key}' = {shown} in {source}: {allowed}")
+
+
+def _validate(data: dict[str, Any], source: str) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        raise _one_line(err, source) from None
+
+
+def _loads(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source} is not valid TOML: {exc}") from None
 
 
 def parse_config(text: str, source: str = "config") -> Config:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source} is not valid TOML: {exc}") from None
-    return _validate(_build(Config, data, ""))
+    """A complete config from TOML text (every key present)."""
+    return _validate(_loads(text, source), source)
+
+
+def default_config_dict() -> dict[str, Any]:
+    """The default config file as nested dicts (exactly what the TOML says)."""
+    return _loads(default_config_text(), "the default config")
 
 
 def load_config(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Config:
-    """The default config, updated from a TOML file (if given), then by keyword overrides."""
-    cfg = parse_config(default_config_text(), "the default config")
+    """The default config, updated from a TOML file (if given), then by keyword overrides
+    (``variant=``, ``side=``; None leaves a value as it is)."""
+    data = default_config_dict()
+    source = "the default config"
     if path is not None:
         p = os.fspath(path)
         if not os.path.isfile(p):
@@ -141,28 +230,25 @@ def load_config(path: str | os.PathLike[str] | None = None, **overrides: Any) ->
                 text = fh.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read config file {p}: {exc}") from None
-        try:
-            user = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{p} is not valid TOML: {exc}") from None
-        merged = _merge(dataclasses.asdict(cfg), user, "")
-        cfg = _validate(_build(Config, merged, ""))
+        data = merge(data, _loads(text, p))
+        source = p
     clean = {k: v for k, v in overrides.items() if v is not None}
-    if clean:
-        cfg = _validate(dataclasses.replace(cfg, **clean))
-    return cfg
+    unknown = sorted(set(clean) - set(Config.model_fields))
+    if unknown:
+        raise ConfigError(f"unknown config key '{unknown[0]}'")
+    return _validate({**data, **clean}, source)
 
 
-def _merge(base: dict[str, Any], user: dict[str, Any], where: str) -> dict[str, Any]:
+def merge(base: dict[str, Any], user: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """``base`` updated from ``user`` table by table. A key that is not in ``base`` is kept, so that
+    validation names it as unknown; a table given a plain value is an error here."""
     out = dict(base)
     for key, value in user.items():
         path = f"{where}.{key}" if where else key
-        if key not in base:
-            raise ConfigError(f"unknown config key '{path}'")
-        if isinstance(base[key], dict):
+        if isinstance(base.get(key), dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"config key '{path}' must be a table")
-            out[key] = _merge(base[key], value, path)
+                raise ConfigError(f"config key '{path}' must be a table, got {value!r}")
+            out[key] = merge(base[key], value, path)
         else:
             out[key] = value
     return out

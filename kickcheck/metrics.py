@@ -9,6 +9,9 @@ Lumbar arch, measure (a), from landmarks (this one drives the ``lumbar_hyperexte
 Lumbar arch, measure (b), from the silhouette: the change of ``back_sag`` (see ``silhouette.py``)
 from the rep's start to its top, in shoulder-hip lengths. It is reported beside (a) but does not
 drive the flag, because the gluteal contour and the swinging foot confound it (see the README).
+
+Neither is an angle of the spine: (a) is the thigh's extension beyond what the hip joint alone
+allows (or the trunk's rise), which implies that much pelvic tilt and lumbar extension.
 """
 
 from __future__ import annotations
@@ -17,8 +20,18 @@ import numpy as np
 
 from kickcheck.types import PHASES, FrameTrack, Kinematics, Rep, RepResult, Tempo
 
+#: Half-width (frames) of the median window that reads an angle at a rep's start or top: 3 frames
+#: (0.1 s at 30 fps) steady a single frame's landmark jitter without blurring the movement.
+ANGLE_WINDOW_HALF = 1
+#: Half-width (frames) for the silhouette's back sag, which is noisier frame to frame than the
+#: landmark angles (the mask's edge moves by whole pixels): 5 frames.
+SAG_WINDOW_HALF = 2
+#: The knee at the top is not scored when the working ankle is out of view for more than this
+#: fraction of the hold: MediaPipe then guesses where the foot is (rendered foot-exit clips).
+MAX_ANKLE_OUT_FRAC = 0.5
 
-def _window(x: np.ndarray, i: int, half: int = 1) -> float:
+
+def _window(x: np.ndarray, i: int, half: int = ANGLE_WINDOW_HALF) -> float:
     seg = x[max(0, i - half) : i + half + 1]
     seg = seg[np.isfinite(seg)]
     return float(np.median(seg)) if seg.size else float("nan")
@@ -49,12 +62,12 @@ def measure_rep(
     hip_start = float(hip[s])
     knee_start = _window(knee, s)
     beyond = max(0.0, hip_top - hip_extension_limit_deg)
+    arch, source = beyond, "hip_range"
     if variant == "standing":
         trunk_rise = max(0.0, _window(trunk, p) - _window(trunk, s))
-        arch = max(beyond, trunk_rise)
-    else:
-        arch = beyond
-    sag_change = _window(back_sag, p, 2) - _window(back_sag, s, 2)
+        if trunk_rise > beyond:
+            arch, source = trunk_rise, "trunk_rise"
+    sag_change = _window(back_sag, p, SAG_WINDOW_HALF) - _window(back_sag, s, SAG_WINDOW_HALF)
     # Tempo: up = start -> entering the top band; hold = time within the band; down = leaving the
     # band -> end.
     band = np.flatnonzero(np.nan_to_num(hip[s : e + 1], nan=-1e9) >= hip_top - top_band_deg) + s
@@ -70,7 +83,7 @@ def measure_rep(
     held = knee[lo : hi + 1]
     held = held[np.isfinite(held)]
     knee_top = float(np.median(held)) if held.size else _window(knee, p)
-    if ankle_in_view is not None and np.mean(ankle_in_view[lo : hi + 1]) < 0.5:
+    if ankle_in_view is not None and np.mean(ankle_in_view[lo : hi + 1]) < 1 - MAX_ANKLE_OUT_FRAC:
         knee_top = float("nan")
     return RepResult(
         rep=rep,
@@ -82,6 +95,7 @@ def measure_rep(
         back_sag_change=float(sag_change),
         tempo=tempo,
         scorable=scorable,
+        lumbar_source=source,
     )
 
 

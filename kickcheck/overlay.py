@@ -40,6 +40,7 @@ from kickcheck.cleaning import repair_lr_swaps
 from kickcheck.kinematics import per_leg, working_leg
 from kickcheck.landmarks import SKELETON_EDGES
 from kickcheck.landmarks import Landmark as L
+from kickcheck.rules import rule
 from kickcheck.types import Finding, Report
 
 __all__ = ["FLAG_HOLD_S", "SEVERITY_BGR", "draw_frame", "overlay_data", "write_overlay"]
@@ -67,13 +68,6 @@ _PANEL_BGR = (_PANEL_GREY,) * 3
 _PANEL_ALPHA = 0.62  #: opacity of the header and sparkline backgrounds
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _DEG = "\N{DEGREE SIGN}"
-
-#: Plain words per rule id; the finding's value is appended where it reads naturally.
-_FLAG_WORDS = {
-    "lumbar_hyperextension": "lower back arched {value:.0f}" + _DEG,
-    "knee_straightened": "knee straightened",
-    "no_squeeze": "no squeeze at the top",
-}
 
 _LEG_JOINTS = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
 
@@ -328,19 +322,8 @@ def _darken(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
 
 
 def _flag_words(f: Finding) -> str:
-    words = _FLAG_WORDS.get(f.rule_id, f.rule_id.replace("_", " "))
-    if f.rule_id == "knee_straightened" and math.isfinite(f.value):
-        # Two forms (rules._knee): degrees opened toward straight (at or above the threshold), or
-        # a standing knee locked straight (its flexion, below the threshold).
-        if f.value >= f.threshold:
-            words = "knee opened {value:.0f}" + _DEG + " toward straight"
-        else:
-            words = "knee locked straight"
-    try:
-        words = words.format(value=f.value)
-    except (ValueError, KeyError):
-        pass
-    return f"{f.severity}: {words}"
+    """A finding's severity and its label, both as the rule table words them."""
+    return f"{f.severity}: {rule(f.rule_id).overlay_label(f)}"
 
 
 # ----------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from kickcheck import __version__
-from kickcheck.rules import WHY, rep_ranges
+from kickcheck.rules import RULES_BY_CODE, rep_ranges
 from kickcheck.types import Finding, Report, RepResult
 
 __all__ = ["EVIDENCE_MAX_SIDE", "evidence_frames", "render_page", "write_page"]
@@ -87,6 +87,12 @@ def _num(x: float, nd: int = 2) -> str:
     return f"{x:+.{nd}f}" if math.isfinite(x) else "–"
 
 
+def _why(code: str) -> str:
+    """Why a rule matters, in the rule table's words."""
+    row = RULES_BY_CODE.get(code)
+    return row.why if row else ""
+
+
 def _worst(findings: Iterable[Finding]) -> str:
     return max((f.severity for f in findings), key=_SEVERITY_RANK.__getitem__, default="ok")
 
@@ -102,9 +108,7 @@ def _groups(report: Report, severities: tuple[str, ...]) -> list[_Fault]:
     for rule, items in by_rule.items():
         idx = [i for i, _ in items]
         where = f"rep {idx[0]}" if len(idx) == 1 else f"reps {rep_ranges(idx)}"
-        out.append(
-            _Fault(rule, _worst(f for _, f in items), where, WHY.get(rule, ""), tuple(items))
-        )
+        out.append(_Fault(rule, _worst(f for _, f in items), where, _why(rule), tuple(items)))
     return out
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kickcheck.cleaning import capped_cutoff_hz
 from kickcheck.config import Config, load_config
 from kickcheck.errors import NoPersonDetectedError, TooShortError, VideoOpenError
 from kickcheck.gate import judge, top_below_trunk_line_deg
@@ -134,7 +135,7 @@ def analyze_pose(
     if miss > 0.1:
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
-    cutoff = min(cfg.filter.cutoff_hz, 0.4 * fs)
+    cutoff = capped_cutoff_hz(cfg.filter.cutoff_hz, fs)
     kin, xyz, world, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
     if n_swapped > 0.05 * len(pose):
         warnings.append(
@@ -206,7 +207,7 @@ def analyze_pose(
         sides.append(side)
         if np.isnan(m.knee_flexion_deg):
             foot_out.append(rep.index)
-    style = knee_style(measured)
+    style = knee_style(measured, cfg.rules.quadruped.straight_leg_max_knee_deg)
     exercise = dataclasses.replace(exercise, style=style)
     results = [
         dataclasses.replace(m, findings=evaluate(m, rules, variant, style)) for m in measured

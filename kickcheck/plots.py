@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from kickcheck.config import QuadrupedRules
 from kickcheck.types import Finding, Report, RepResult
 
 __all__ = [
@@ -57,7 +58,25 @@ _SPAN = "#d5d8dc"  # rep span shading
 _GRID = "#eaecee"
 
 #: Which panel a rule's flag belongs to.
-_RULE_PANEL = {"lumbar_hyperextension": ("lumbar", "sag"), "knee_straightened": ("knee",)}
+_RULE_PANEL = {
+    "lumbar_hyperextension": ("lumbar", "sag"),
+    "knee_straightened": ("knee",),
+    "knee_locked": ("knee",),
+}
+
+
+def _knee_bar(report: Report) -> tuple[float, str]:
+    """The knee threshold the reps were judged against, and its label: the bent-knee kickback's
+    "opened below" level, or the straight-leg sets' "locked below" level (see ``rules``)."""
+    c = report.rules
+    if c is None:
+        return float("nan"), ""
+    if isinstance(c, QuadrupedRules) and report.exercise.style != "straight_leg":
+        return (
+            c.knee_open_max_top_deg,
+            f"an opened knee is flagged below {c.knee_open_max_top_deg:g}°",
+        )
+    return c.knee_locked_deg, f"a knee is locked below {c.knee_locked_deg:g}°"
 
 
 def _worst(findings: tuple[Finding, ...] | list[Finding]) -> str:
@@ -152,7 +171,7 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
     panels = (
         (ax_hip, "hip", tr.hip_extension_deg, "hip extension (°)"),
         (ax_knee, "knee", tr.knee_flexion_deg, "knee flexion (°)"),
-        (ax_arch, "lumbar", tr.lumbar_arch_deg, "lumbar arch (a) (°)"),
+        (ax_arch, "lumbar", tr.lumbar_arch_deg, "past the hip's range (a) (°)"),
         (ax_sag, "sag", tr.back_sag_change, "back sag change (b)\n(trunk lengths)"),
     )
     for ax, key, y, label in panels:
@@ -186,23 +205,10 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
             f"confirms an arch above {c.lumbar_confirm_sag:g}",
             "#566573",
         )
-        if report.exercise.variant == "quadruped" and report.exercise.style != "straight_leg":
-            _threshold(
-                ax_knee,
-                c.knee_open_max_top_deg,
-                f"an opened knee is flagged below {c.knee_open_max_top_deg:g}° of bend",
-                "#566573",
-            )
-        elif report.exercise.variant == "standing":
-            _threshold(
-                ax_knee,
-                c.knee_locked_deg,
-                f"locked below {c.knee_locked_deg:g}°",
-                "#566573",
-            )
+        _threshold(ax_knee, *_knee_bar(report), "#566573")
     ax_hip.set_ylim(*_finite_lim(tr.hip_extension_deg, [c.hip_extension_limit_deg] if c else []))
     ax_hip.set_ylim(ax_hip.get_ylim()[0], ax_hip.get_ylim()[1] + 0.12 * np.ptp(ax_hip.get_ylim()))
-    ax_knee.set_ylim(*_finite_lim(tr.knee_flexion_deg, [c.knee_open_max_top_deg] if c else []))
+    ax_knee.set_ylim(*_finite_lim(tr.knee_flexion_deg, [_knee_bar(report)[0]] if c else []))
     arch_refs = [c.lumbar_arch_fault_deg] if c else []
     ax_arch.set_ylim(
         min(-1.0, _finite_lim(tr.lumbar_arch_deg, arch_refs)[0]),
@@ -312,7 +318,7 @@ def peaks_figure(report: Report, width_in: float = 10.0) -> Figure:
     specs = (
         ("hip", "hip extension at the top (°)", [r.hip_extension_deg for r in reps]),
         ("knee", "knee flexion at the top (°)", [r.knee_flexion_deg for r in reps]),
-        ("lumbar", "lumbar arch (a) (°)", [r.lumbar_arch_deg for r in reps]),
+        ("lumbar", "past the hip's range (a) (°)", [r.lumbar_arch_deg for r in reps]),
         ("sag", "back sag change (b)", [r.back_sag_change for r in reps]),
     )
     for ax, (key, title, vals) in zip(axes, specs):
@@ -353,13 +359,7 @@ def peaks_figure(report: Report, width_in: float = 10.0) -> Figure:
             SEVERITY_COLORS["fault"],
         )
         _threshold(axes[3], c.lumbar_confirm_sag, f"confirms {c.lumbar_confirm_sag:g}", "#566573")
-        if report.exercise.variant == "quadruped" and report.exercise.style != "straight_leg":
-            _threshold(
-                axes[1],
-                c.knee_open_max_top_deg,
-                f"flagged below {c.knee_open_max_top_deg:g}°",
-                "#566573",
-            )
+        _threshold(axes[1], *_knee_bar(report), "#566573")
         for ax, top in (
             (axes[0], c.hip_extension_limit_deg),
             (axes[2], c.lumbar_arch_fault_deg),

@@ -1,8 +1,8 @@
 """Report -> plain dict (the JSON document), CSV rows and terminal text (per-frame exports: ``export``).
 
 Pure functions: writing files is the caller's job (``cli`` uses ``video.atomic_write_text``).
-The JSON document's schema is ``kickcheck/report.schema.json``; bump ``SCHEMA_VERSION`` on any
-incompatible change.
+The JSON document's schema is ``kickcheck/report.schema.json``, generated from the typed models
+in ``document.py``; bump ``SCHEMA_VERSION`` there on any incompatible change.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from collections import Counter
 from typing import Any
 
 from kickcheck import __version__
-from kickcheck.rules import WHY, rep_ranges
+from kickcheck.document import SCHEMA_VERSION
+from kickcheck.rules import verdict
 from kickcheck.types import Report, RepResult
-
-SCHEMA_VERSION = "1.0"
 
 
 def _num(x: float, nd: int = 1) -> float | None:
@@ -38,6 +37,7 @@ def _rep_dict(r: RepResult) -> dict[str, Any]:
         "knee_flexion_deg": _num(r.knee_flexion_deg),
         "knee_flexion_start_deg": _num(r.knee_flexion_start_deg),
         "lumbar_arch_deg": _num(r.lumbar_arch_deg),
+        "lumbar_source": r.lumbar_source,
         "back_sag_change": _num(r.back_sag_change, 3),
         "tempo": {
             "up_s": _num(r.tempo.up_s, 2),
@@ -64,26 +64,14 @@ def flag_counts(report: Report) -> dict[str, int]:
 
 
 def verdict_lines(report: Report) -> list[str]:
-    """Coaching lines, one per rule that fired: what, on which reps, and why it matters."""
-    by_rule: dict[str, list[RepResult]] = {}
-    for r in report.reps:
-        for f in r.findings:
-            by_rule.setdefault(f.rule_id, []).append(r)
-    lines = []
-    for rule, reps in by_rule.items():
-        idx = [r.rep.index for r in reps]
-        where = f"rep {idx[0]}" if len(idx) == 1 else f"reps {rep_ranges(idx)}"
-        if rule == "lumbar_hyperextension":
-            worst = max(r.lumbar_arch_deg for r in reps)
-            text = f"Stop the kick before your lower back arches: it arched up to {worst:.0f}° at the top of {where}"
-        elif rule == "knee_straightened":
-            text = f"Keep the working knee bent: it straightened at the top of {where}"
-        elif rule == "no_squeeze":
-            text = f"Squeeze and hold at the top: no pause at the top of {where}"
-        else:
-            text = f"{rule} on {where}"
-        lines.append(f"{text} ({WHY.get(rule, '')}).")
-    return lines
+    """The form to fix: one coaching line per rule that gave a warning or a fault (worded by the rule
+    table, ``rules.Rule.verdict_line``): what to do, what was measured on which reps, and why."""
+    return verdict(f for r in report.reps for f in r.findings)[0]
+
+
+def note_lines(report: Report) -> list[str]:
+    """Notes: one line per rule that gave only info findings (never called form to fix)."""
+    return verdict(f for r in report.reps for f in r.findings)[1]
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -118,7 +106,8 @@ def to_dict(report: Report) -> dict[str, Any]:
             "rep_count": report.rep_count,
             "partial_rep_count": len(report.partial_reps),
             "flag_counts": flag_counts(report),
-            "verdict": verdict_lines(report) if report.reps else [],
+            "verdict": verdict_lines(report),
+            "notes": note_lines(report),
         },
         "warnings": list(report.warnings),
     }
@@ -183,10 +172,11 @@ def to_text(report: Report) -> str:
     if not report.reps:
         out.append("No complete reps found.")
     else:
-        out.append(" rep   top_s  hip_ext  knee_flex  lumbar  up/hold/down s  flags")
+        # past_hip: the landmark lumbar measure (degrees past the hip's own range), not a spine angle
+        out.append(" rep   top_s  hip_ext  knee_flex  past_hip  up/hold/down s  flags")
     for r in report.reps:
         flags = ", ".join(f"{f.rule_id}({f.severity})" for f in r.findings) or "ok"
-        arch = _deg(r.lumbar_arch_deg, 5)
+        arch = _deg(r.lumbar_arch_deg, 7)
         out.append(
             f"{r.rep.index:4d} {r.rep.top_s:7.2f} {_deg(r.hip_extension_deg, 7)} {_deg(r.knee_flexion_deg, 9)}"
             f" {arch}  {r.tempo.up_s:4.1f}/{r.tempo.hold_s:4.1f}/{r.tempo.down_s:4.1f}  {flags}"
@@ -195,9 +185,11 @@ def to_text(report: Report) -> str:
         out.append(
             f"({len(report.partial_reps)} partial rep(s) at the clip's edges or cuts, not counted)"
         )
-    lines = verdict_lines(report)
-    out.append(
-        f"Verdict: {report.rep_count} reps; " + ("good form." if not lines else "form to fix:")
-    )
-    out.extend(f"  - {line}" for line in lines)
+    fix, notes = verdict(f for r in report.reps for f in r.findings)
+    reps = f"{report.rep_count} rep" + ("" if report.rep_count == 1 else "s")
+    out.append(f"Verdict: {reps}; " + ("form to fix:" if fix else "good form."))
+    out.extend(f"  - {line}" for line in fix)
+    if notes:
+        out.append("Notes:")
+        out.extend(f"  - {line}" for line in notes)
     return "\n".join(out) + "\n"

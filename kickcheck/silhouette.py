@@ -21,8 +21,26 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Stations along the trunk line (s = 0 at the mid-shoulder, 1 at the mid-hip), a little beyond both
+#: ends so that the upper-back and gluteal peaks are inside the range: 25 stations, about one every
+#: 5 % of the trunk, resolve the lumbar valley at 360p without following the mask's pixel steps.
 N_STATIONS = 25
 S_RANGE = (-0.1, 1.15)
+#: Where the two peaks are looked for: the upper back (thoracic curve) in the upper half of the
+#: trunk, the gluteal peak around and beyond the hip.
+UPPER_BACK_S = (-0.1, 0.5)
+GLUTEAL_S = (0.55, 1.15)
+#: A trunk shorter than this in the image (pixels) is too small to measure a contour on.
+MIN_TRUNK_PX = 8.0
+#: Rays are cast this far (in trunk lengths) toward the back: past any back contour (a back is
+#: well under half a trunk length thick in side view), and not into a far-away object.
+RAY_REACH = 0.8
+#: Ray step: a pixel, or 1/120 of the trunk for large images (about 120 samples per ray).
+RAY_STEPS = 120.0
+#: Mask probability above which a pixel belongs to the person (MediaPipe's mask is a probability).
+MASK_THRESHOLD = 0.5
+#: Fewest stations between the two peaks for a valley to be measured.
+MIN_VALLEY_STATIONS = 3
 
 
 def back_sag(
@@ -30,7 +48,7 @@ def back_sag(
     shoulder_xy: np.ndarray,
     hip_xy: np.ndarray,
     belly_hint_xy: np.ndarray,
-    threshold: float = 0.5,
+    threshold: float = MASK_THRESHOLD,
 ) -> float:
     """Sag of the back contour between shoulder and hip, in shoulder-hip lengths (NaN if unmeasurable).
 
@@ -42,7 +60,7 @@ def back_sag(
     h, w = mask.shape[:2]
     axis = np.asarray(hip_xy, float) - np.asarray(shoulder_xy, float)
     length = float(np.hypot(*axis))
-    if length < 8.0:
+    if length < MIN_TRUNK_PX:
         return float("nan")
     u = axis / length
     n = np.array([-u[1], u[0]])
@@ -50,7 +68,7 @@ def back_sag(
     if np.dot(np.asarray(belly_hint_xy, float) - mid, n) > 0:
         n = -n  # n points toward the back
     s = np.linspace(*S_RANGE, N_STATIONS)
-    steps = np.arange(0.0, 0.8 * length, max(1.0, length / 120.0))
+    steps = np.arange(0.0, RAY_REACH * length, max(1.0, length / RAY_STEPS))
     base = np.asarray(shoulder_xy, float)[None, :] + s[:, None] * axis[None, :]
     pts = base[:, None, :] + steps[None, :, None] * n[None, None, :]
     xi = np.clip(np.rint(pts[..., 0]).astype(int), 0, w - 1)
@@ -62,14 +80,14 @@ def back_sag(
     leave = np.argmin(inside, axis=1)
     leave = np.where(inside.all(axis=1), len(steps) - 1, leave)
     height = np.where(start_in, steps[leave], np.nan)
-    upper = (s >= -0.1) & (s <= 0.5)
-    lower = (s >= 0.55) & (s <= 1.15)
+    upper = (s >= UPPER_BACK_S[0]) & (s <= UPPER_BACK_S[1])
+    lower = (s >= GLUTEAL_S[0]) & (s <= GLUTEAL_S[1])
     if np.isnan(height[upper]).all() or np.isnan(height[lower]).all():
         return float("nan")
     iu = int(np.nanargmax(np.where(upper, height, np.nan)))
     il = int(np.nanargmax(np.where(lower, height, np.nan)))
     between = height[iu : il + 1]
-    if between.size < 3 or np.isnan(between).any():
+    if between.size < MIN_VALLEY_STATIONS or np.isnan(between).any():
         return float("nan")
     chord = np.linspace(height[iu], height[il], between.size)
     return float(np.max(chord - between) / length)

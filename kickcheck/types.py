@@ -153,7 +153,9 @@ class Finding:
     severity: str  #: "info", "warning" or "fault"
     value: float
     threshold: float
-    message: str
+    message: str  #: worded by the rule's row (``rules.Rule.message``)
+    #: which of the rule's wordings fits what was measured ("" = its only one; see ``rules.Rule``)
+    form: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,9 @@ class RepResult:
     tempo: Tempo
     scorable: bool = True
     findings: tuple[Finding, ...] = ()
+    #: what ``lumbar_arch_deg`` measured: "hip_range" (the thigh's extension beyond the hip's own
+    #: range) or "trunk_rise" (standing: the trunk's rise toward upright during the kick)
+    lumbar_source: str = "hip_range"
 
 
 #: ``FrameTrack.phase`` codes, index = code.

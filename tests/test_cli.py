@@ -97,7 +97,7 @@ def test_report_outputs(monkeypatch, grey_clip, tmp_path):
     j, c, f = tmp_path / "r.json", tmp_path / "reps.csv", tmp_path / "frames.csv"
     r = invoke(str(grey_clip), "--json", str(j), "--csv", str(c), "--frames-csv", str(f))
     assert r.exit_code == 0, r.output
-    assert "Verdict: 3 reps" in r.output and "arched" in r.output
+    assert "Verdict: 3 reps" in r.output and "arching the lower back" in r.output
     doc = json.loads(j.read_text())
     assert doc["summary"]["rep_count"] == 3
     rows = c.read_text().strip().splitlines()

@@ -294,15 +294,11 @@ def test_flagged_reps_are_marked_in_their_colour_and_thresholds_drawn(report):
 
 
 def test_thresholds_come_from_the_config_the_reps_were_judged_with():
-    import dataclasses
-
-    from kickcheck.config import load_config
+    from kickcheck.config import load_config, replace
 
     cfg = load_config()
-    quad = dataclasses.replace(
-        cfg.rules.quadruped, lumbar_arch_warning_deg=7.5, lumbar_arch_fault_deg=13.5
-    )
-    cfg = dataclasses.replace(cfg, rules=dataclasses.replace(cfg.rules, quadruped=quad))
+    quad = replace(cfg.rules.quadruped, lumbar_arch_warning_deg=7.5, lumbar_arch_fault_deg=13.5)
+    cfg = replace(cfg, rules=replace(cfg.rules, quadruped=quad))
     pose, _ = make_pose_sequence(n_reps=3, arch_per_rep=[0, 20, 0])
     info = VideoInfo("c.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]), 0)
     rep = pipeline.analyze_pose(pose, info, cfg)

@@ -110,13 +110,26 @@ def test_rules_fire_on_faulty_reps_and_stay_quiet_on_good_ones():
     assert 10 <= arch <= 22  # 20 deg of arch on a 12 deg kick, minus the 15 deg hip allowance = 17
 
 
-def test_standing_near_straight_leg_is_not_flagged_and_a_locked_knee_gets_a_note():
-    ok, _ = run(variant="standing", knee_flexion_top_deg=12, knee_flexion_rest_deg=12)
-    assert all("knee_straightened" not in {f.rule_id for f in r.findings} for r in ok.reps)
-    locked, _ = run(variant="standing", knee_flexion_top_deg=0.5, knee_flexion_rest_deg=6)
+@pytest.mark.parametrize("variant", ["standing", "quadruped"])
+def test_a_slight_bend_is_not_flagged_and_a_locked_knee_gets_a_warning(variant):
+    """Standing, and on all fours with a straight leg: a knee kept slightly bent (12 deg) is fine; one
+    locked straight over the hold (0.5 deg) gets a ``knee_locked`` warning, never
+    ``knee_straightened`` (which is the bent-knee kickback's rule)."""
+    kw = {"variant": variant, "knee_flexion_rest_deg": 12 if variant == "standing" else 20}
+    ok, _ = run(knee_flexion_top_deg=12, **kw)
+    assert ok.rep_count == 4
+    assert all(not r.findings for r in ok.reps), [r.findings for r in ok.reps]
+    locked, _ = run(knee_flexion_top_deg=0.5, **kw)
+    assert locked.rep_count == 4
+    if variant == "quadruped":
+        assert locked.exercise.style == "straight_leg"
+    limit = getattr(load_config().rules, variant).knee_locked_deg
     for r in locked.reps:
-        knee = [f for f in r.findings if f.rule_id == "knee_straightened"]
-        assert len(knee) == 1 and knee[0].severity == "info" and "locked" in knee[0].message
+        assert [(f.rule_id, f.severity) for f in r.findings] == [("knee_locked", "warning")]
+        f = r.findings[0]
+        assert f.value == pytest.approx(r.knee_flexion_deg, abs=0.05) and f.value < limit
+        assert f.threshold == limit
+        assert "slight bend" in f.message and f"{f.value:.0f}°" in f.message
 
 
 def test_forced_side_and_variant():
