@@ -44,11 +44,13 @@ def in_view(pose: PoseSequence, landmark_name: str) -> np.ndarray:
 
 
 def sample_rate_hz(t_s: np.ndarray, nominal_fps: float) -> float:
-    """Frame rate from the timestamps (median spacing); the nominal rate if they are unusable."""
-    dt = np.diff(np.asarray(t_s, float))
-    dt = dt[np.isfinite(dt) & (dt > 0)]
-    if dt.size:
-        return float(1.0 / np.median(dt))
+    """The analysis's one frame rate: from the frames' timestamps (``video.estimate_fps``, the
+    median step), else the video's nominal rate; never a silent default."""
+    from kickcheck.video import estimate_fps  # the pure helper; video.py is otherwise an edge
+
+    fps = estimate_fps(t_s)
+    if fps is not None:
+        return fps
     if nominal_fps and nominal_fps > 0:
         return float(nominal_fps)
     raise VideoOpenError("cannot tell the video's frame rate (no usable timestamps)")
@@ -166,6 +168,7 @@ def analyze_pose(
     reps = segment_reps(
         per_leg(kin, "hip_ext", right),
         kin.t_s,
+        fs_hz=fs,
         min_prominence_deg=r.min_prominence_deg,
         rel_prominence=r.rel_prominence,
         min_period_s=r.min_period_s,
