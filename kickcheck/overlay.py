@@ -259,11 +259,15 @@ def _card(report: Report, spans: list[_RepSpan]) -> tuple[_CardLine, ...]:
 
 #: The occupancy grid's shorter side in cells.
 _GRID = 96
+#: Weight of the head and the feet in the occupancy grid (the rest of the body: 1).
+_EXTREMITY = 3
+_FOOT = ("ANKLE", "HEEL", "FOOT_INDEX")
 
 
 def _occupancy(xy: np.ndarray, detected: np.ndarray, size_wh: tuple[int, int]) -> np.ndarray:
     """float32 [gh, gw]: the share of the frames with a person in which the body (the skeleton's
-    limbs widened to a body's thickness, and the head) covers each cell of a coarse grid."""
+    limbs widened to a body's thickness, and the head) covers each cell of a coarse grid, the head
+    and the feet weighted ``_EXTREMITY`` times."""
     w, h = size_wh
     g = _GRID / max(1, min(w, h))
     gw, gh = max(1, round(w * g)), max(1, round(h * g))
@@ -281,13 +285,15 @@ def _occupancy(xy: np.ndarray, detected: np.ndarray, size_wh: tuple[int, int]) -
         for a, b in SKELETON_EDGES:
             pa, pb = p[int(a)], p[int(b)]
             if np.isfinite(pa).all() and np.isfinite(pb).all():
-                cv2.line(one, _pt(pa), _pt(pb), (1,), thick)
+                # The head and the feet count more: covering them is what a viewer notices.
+                foot = a.name.endswith(_FOOT) and b.name.endswith(_FOOT)
+                cv2.line(one, _pt(pa), _pt(pb), (_EXTREMITY if foot else 1,), thick)
         hp = p[[int(k) for k in head]]
         hp = hp[np.isfinite(hp).all(axis=1)]
         if len(hp):
             c = hp.mean(axis=0)
             r = max(thick, 1.6 * float(np.max(np.hypot(*(hp - c).T))) + thick / 2)
-            cv2.circle(one, _pt(c), int(round(r)), (1,), -1)
+            cv2.circle(one, _pt(c), int(round(r)), (_EXTREMITY,), -1)
         acc += one
     return acc / len(idx)
 
@@ -606,6 +612,9 @@ def _covered(d: OverlayData, box: Box, w: int, h: int) -> float:
     """How much body (grid cells, averaged over the frames) ``box`` covers."""
     gh, gw = d.occupancy.shape
     x0, y0, x1, y1 = box
+    # A margin of about a cell's width: a panel that touches a foot covers it.
+    mx, my = w / gw, h / gh
+    x0, y0, x1, y1 = x0 - mx, y0 - my, x1 + mx, y1 + my
     gx0, gx1 = int(x0 * gw / w), math.ceil(x1 * gw / w)
     gy0, gy1 = int(y0 * gh / h), math.ceil(y1 * gh / h)
     return float(d.occupancy[max(0, gy0) : gy1, max(0, gx0) : gx1].sum())
@@ -625,18 +634,13 @@ def _layout(d: OverlayData, w: int, h: int, st: _Style) -> _Layout:
         xs += [(0, need), (w - need, w)]
     m = st.pad
     ph = _strip_height(w, h)
-    strips: list[tuple[Box, float]] = []
-    if _has_strip(d, h):
-        half = int(0.55 * w)
-        shapes = [
-            (m, w - m, ph, 0.0),
-            (m, w - m, max(36, int(0.75 * ph)), 1.5),
-            (m, half, ph, 3.0),
-            (w - half, w - m, ph, 3.0),
-        ]
-        for sx0, sx1, hh, cost in shapes:
-            strips.append(((sx0, h - m - hh, sx1, h - m), cost))
-            strips.append(((sx0, m, sx1, m + hh), cost + 2.0))
+    half = int(0.55 * w)
+    shapes = [
+        (m, w - m, ph, 0.0),
+        (m, w - m, max(36, int(0.75 * ph)), 1.5),
+        (m, half, ph, 3.0),
+        (w - half, w - m, ph, 3.0),
+    ]
     best: tuple[float, _Layout] | None = None
     for top in (True, False):
         for hx0, hx1 in xs:
@@ -644,6 +648,13 @@ def _layout(d: OverlayData, w: int, h: int, st: _Style) -> _Layout:
             hbox = (hx0, 0, hx1, bar_h) if top else (hx0, h - bar_h, hx1, h)
             base = 1.5 * _covered(d, hbox, w, h) + (0.0 if top else 2.0)
             base += 0.0 if hx1 - hx0 == w else 1.0
+            # The strip along the bottom or the top edge, or stacked against the header.
+            strips: list[tuple[Box, float]] = []
+            for sx0, sx1, hh, cost in shapes if _has_strip(d, h) else []:
+                stack = bar_h + m if top else h - bar_h - m - hh
+                strips.append(((sx0, h - m - hh, sx1, h - m), cost))
+                strips.append(((sx0, m, sx1, m + hh), cost + 2.0))
+                strips.append(((sx0, stack, sx1, stack + hh), cost + 2.5))
             for sbox, cost in strips or [((0, h, w, h), 0.0)]:
                 if strips and _overlaps(sbox, hbox):
                     continue
@@ -679,7 +690,7 @@ def _trunk_mark(
     length = float(np.hypot(*v))
     if length < 4:
         return
-    band = max(5, round(7 * st.s))
+    band = max(6, round(8 * st.s))
     low = sh + 0.45 * v
     for a, b, wdt in ((sh, hp, band), (low, hp, round(band * 1.6))):
         cv2.line(img, _pt(a), _pt(b), (0, 0, 0), wdt + 2 * max(1, round(st.s)), cv2.LINE_AA)
