@@ -634,12 +634,14 @@ def _layout(d: OverlayData, w: int, h: int, st: _Style) -> _Layout:
         xs += [(0, need), (w - need, w)]
     m = st.pad
     ph = _strip_height(w, h)
-    half = int(0.55 * w)
+    half, narrow = int(0.55 * w), int(0.45 * w)
     shapes = [
         (m, w - m, ph, 0.0),
         (m, w - m, max(36, int(0.75 * ph)), 1.5),
         (m, half, ph, 3.0),
         (w - half, w - m, ph, 3.0),
+        (m, narrow, ph, 4.0),
+        (w - narrow, w - m, ph, 4.0),
     ]
     best: tuple[float, _Layout] | None = None
     for top in (True, False):
