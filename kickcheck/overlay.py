@@ -611,12 +611,9 @@ def _has_strip(d: OverlayData, h: int) -> bool:
 def _covered(d: OverlayData, box: Box, w: int, h: int) -> float:
     """How much body (grid cells, averaged over the frames) ``box`` covers."""
     gh, gw = d.occupancy.shape
-    x0, y0, x1, y1 = box
-    # A margin of about a cell's width: a panel that touches a foot covers it.
-    mx, my = w / gw, h / gh
-    x0, y0, x1, y1 = x0 - mx, y0 - my, x1 + mx, y1 + my
-    gx0, gx1 = int(x0 * gw / w), math.ceil(x1 * gw / w)
-    gy0, gy1 = int(y0 * gh / h), math.ceil(y1 * gh / h)
+    # Grid cells, with a margin of one cell: a panel that touches a foot covers it.
+    gx0, gx1 = int(box[0] * gw / w) - 1, math.ceil(box[2] * gw / w) + 1
+    gy0, gy1 = int(box[1] * gh / h) - 1, math.ceil(box[3] * gh / h) + 1
     return float(d.occupancy[max(0, gy0) : gy1, max(0, gx0) : gx1].sum())
 
 
