@@ -21,7 +21,8 @@ What a frame shows:
   severity.
 - **Skeleton** (frames with a person): ``SKELETON_EDGES`` with the working leg highlighted and the
   other side of the body dimmer; the working hip's extension and knee's flexion (``report.track``)
-  as numbers beside those joints, each placed where it covers the fewest limbs.
+  as numbers beside those joints, each placed where it covers the fewest limbs (and kept where it
+  was on the frame drawn just before, until a limb comes, so that it does not hop about).
 - **Curve strip** (frames with a person, kickbacks only): the working hip's extension over the
   whole clip, with a degree scale, the hip-extension limit the reps were judged against
   (``report.rules``) dashed, the rep tops marked and numbered in their severity colour, and a
@@ -801,6 +802,8 @@ def _limb_points(xy: np.ndarray, step: float) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 2))
 
 
+#: How much a label's spot on the previous frame is preferred (a limb point under it costs 4).
+_LABEL_STICK = 3.5
 #: Directions tried around a joint for its angle label.
 _DIRS = np.stack(
     [
@@ -819,18 +822,20 @@ def _place_label(
     avoid: list[Box],
     img_wh: tuple[int, int],
     st: _Style,
-) -> tuple[int, int] | None:
+    keep: tuple[int, int] | None = None,
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The top-left corner for a label of ``size`` near ``joint``: of the spots around it, the one
     covering the fewest limb points (``pts``), clear of the ``avoid`` boxes and inside the image,
-    nearest the ``prefer`` direction."""
+    nearest the ``prefer`` direction; the spot ``keep`` (the previous frame's) wins ties by
+    ``_LABEL_STICK``, so that a label moves only when a limb comes. Returns (corner, spot)."""
     tw, th = size
     w, h = img_wh
     e = max(2, round(3 * st.s))
-    best: tuple[float, tuple[int, int]] | None = None
+    best: tuple[float, tuple[int, int], tuple[int, int]] | None = None
     for ring, rad in enumerate(
         (8 * st.s + 0.5 * math.hypot(tw, th), 16 * st.s + 0.7 * math.hypot(tw, th))
     ):
-        for u in _DIRS:
+        for k, u in enumerate(_DIRS):
             cx, cy = joint + u * rad
             x0, y0 = int(round(cx - tw / 2)), int(round(cy - th / 2))
             box = (x0 - e, y0 - e, x0 + tw + e, y0 + th + e)
@@ -845,9 +850,10 @@ def _place_label(
                 & (pts[:, 1] < box[3])
             )
             cost = 4.0 * float(inside.sum()) + 2.0 * (1.0 - float(u @ prefer)) + 3.0 * ring
+            cost -= _LABEL_STICK if keep == (ring, k) else 0.0
             if best is None or cost < best[0]:
-                best = (cost, (x0, y0))
-    return None if best is None else best[1]
+                best = (cost, (x0, y0), (ring, k))
+    return None if best is None else (best[1], best[2])
 
 
 def _angles(
@@ -883,10 +889,14 @@ def _angles(
         sign = "+" if name == "hip" and value > 0 else ""
         text = f"{name} {sign}{value:.0f}{_DEG}"
         tw = _text_w(text, st.font, st.thick)
-        org = _place_label(q, (tw, th), prefer, pts, placed, (w, h), st)
-        if org is None:
+        key = ("label", name, w, h)
+        last = d._cache.get(key)
+        keep = last[1] if isinstance(last, tuple) and 0 < i - last[0] <= 2 else None
+        got = _place_label(q, (tw, th), prefer, pts, placed, (w, h), st, keep)
+        if got is None:
             continue
-        x0, y0 = org
+        (x0, y0), spot = got
+        d._cache[key] = (i, spot)
         _text(img, (x0, y0 + th), text, st.font, _WORKING_BGR, st.thick)
         placed.append((x0, y0, x0 + tw, y0 + th))
 
