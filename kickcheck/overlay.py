@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from kickcheck.landmarks import SKELETON_EDGES
+from kickcheck.landmarks import SKELETON_EDGES, SWAP_LR
 from kickcheck.landmarks import Landmark as L
 from kickcheck.rules import RULES, TO_FIX, rep_ranges, rule
 from kickcheck.types import Finding, Report
@@ -314,6 +314,10 @@ def overlay_data(report: Report) -> OverlayData:
     else:
         n = len(pose)
         xy = np.asarray(pose.xyzv[:, :, :2], np.float32)
+        if report.lr_swapped is not None and len(report.lr_swapped) == n:
+            # the labels as the pipeline repaired them, so the working leg is drawn on its leg
+            xy = xy.copy()
+            xy[report.lr_swapped] = xy[report.lr_swapped][:, SWAP_LR]
         t_s = np.asarray(pose.t_s, np.float64)
         size = (pose.width, pose.height)
     detected = np.isfinite(xy[:, :, 0]).any(axis=1) if n else np.zeros(0, bool)

@@ -138,7 +138,8 @@ def analyze_pose(
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
     cutoff = capped_cutoff_hz(cfg.filter.cutoff_hz, fs)
-    kin, xyz, world, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
+    kin, xyz, world, facing, swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
+    n_swapped = int(swapped.sum())
     if n_swapped > 0.05 * len(pose):
         warnings.append(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
@@ -160,7 +161,9 @@ def analyze_pose(
         )
     if not exercise.is_kickback:
         judged_by = getattr(cfg.rules, exercise.variant) if exercise.variant else None
-        return Report(info, exercise, (), (), tuple(warnings), kin, pose, rules=judged_by)
+        return Report(
+            info, exercise, (), (), tuple(warnings), kin, pose, rules=judged_by, lr_swapped=swapped
+        )
     variant = exercise.variant
     assert variant is not None
     right = working_leg(kin, cfg.side)
@@ -244,4 +247,5 @@ def analyze_pose(
         pose,
         track=track,
         rules=rules,
+        lr_swapped=swapped,
     )

@@ -538,3 +538,24 @@ def test_the_bundled_sample_is_marked_where_its_form_broke():
         assert (red_share_on_trunk(img, xy[i]) > 0.8) == (k == 2), k
         assert (ring_share(img, xy[i, knee], r, RED) > 0.8) == (k == 4), k
     assert seen == set(tops) | {last}
+
+
+def test_the_overlay_draws_the_labels_as_the_pipeline_repaired_them():
+    """MediaPipe swaps the legs' labels for stretches; the pipeline mirrors them back, and the
+    overlay must draw the working leg on the leg that kicked, not on MediaPipe's raw label."""
+    from kickcheck.landmarks import SWAP_LR, Landmark
+    from kickcheck.overlay import overlay_data
+    from kickcheck.pipeline import analyze_pose
+    from kickcheck.types import VideoInfo
+    from tests.fixtures import make_pose_sequence
+
+    frames = list(range(100, 130))
+    pose, _ = make_pose_sequence(n_reps=3, seed=4, swap_lr_frames=frames)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    report = analyze_pose(pose, info)
+    assert report.lr_swapped is not None and report.lr_swapped[frames].all()
+    data = overlay_data(report)
+    knee = Landmark.RIGHT_KNEE
+    raw = pose.xyzv[frames][:, :, :2]
+    np.testing.assert_allclose(data.xy[frames][:, knee], raw[:, SWAP_LR][:, knee])
+    assert not np.allclose(data.xy[frames][:, knee], raw[:, knee])
