@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import kickcheck.draw as draw
 import kickcheck.overlay as overlay
 import kickcheck.pipeline as pipeline
 from kickcheck.cli import main
@@ -348,7 +349,7 @@ def test_a_straightened_knee_is_ringed_at_its_top(knee_report):
 def card_box(img: np.ndarray):
     """The bounding box (x0, y0, x1, y1) of the summary card's dark grey on a black frame, or None
     when there is hardly any of it."""
-    grey = round(overlay._PANEL_GREY * overlay._CARD_ALPHA)
+    grey = round(draw.PANEL_GREY * overlay._CARD_ALPHA)
     mask = np.all(np.abs(img.astype(int) - grey) <= 2, axis=-1)
     rows = np.flatnonzero(mask.mean(axis=1) > 0.3)
     if rows.size < 20:
