@@ -145,6 +145,9 @@ _WAIT_FOR_WORKERS_S = 60
 _RESTART_TIMEOUT_S = 60
 _POLL_S = 0.2  #: how often the running clips are checked against their timeouts
 
+#: Endings of the temp files ``atomic`` and ``videowriter`` write beside their targets.
+_TEMP_SUFFIXES = (".part", ".part.mp4", ".check")
+
 #: Spreadsheet formula triggers (OWASP "CSV injection"): a text cell starting with one of these
 #: gets a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -527,12 +530,36 @@ def _dask_client(workers: int, scheduler: str | None, verbose: bool) -> Iterator
         yield client
 
 
+def _warm_up_plugin() -> Any:
+    """A Dask worker plugin: import the pipeline when a worker starts (also a restarted one), so
+    that the import time does not count against the first clip's timeout."""
+    from distributed import WorkerPlugin
+
+    class WarmUp(WorkerPlugin):
+        name = "kickcheck-warm-up"
+
+        def setup(self, worker: Any) -> None:
+            import kickcheck.pipeline  # noqa: F401
+            import kickcheck.report  # noqa: F401
+
+    return WarmUp()
+
+
 def _run_in_process(
     jobs: list[_Job], args: tuple[Any, ...], done: _DoneFn, estimator: Any
 ) -> None:
     out, config, extras = args
     for job in jobs:
         done(job, score_clip(job.path, out, job.base, config, job.rel, extras, estimator))
+
+
+def _restart_worker(client: Any, addr: str) -> None:
+    """Restart the worker at ``addr`` through its nanny (which kills the process, also one that
+    is stuck in native code holding the GIL)."""
+    try:
+        client.restart_workers([addr], timeout=_RESTART_TIMEOUT_S, raise_for_error=False)
+    except KeyError:  # distributed 2026.8 maps its answer back by the worker's new address
+        pass
 
 
 def _run_dask(
@@ -545,6 +572,7 @@ def _run_dask(
     from kickcheck.batch import score_clip as task
 
     out, config, extras = args
+    client.register_plugin(_warm_up_plugin())
     run = uuid.uuid4().hex[:8]
     pending: dict[str, tuple[_Job, Any]] = {}
     for job in jobs:
@@ -579,7 +607,7 @@ def _run_dask(
             if now - t0 > job.timeout_s:
                 del pending[key], started[key]
                 fut.cancel()
-                client.restart_workers([addr], timeout=_RESTART_TIMEOUT_S, raise_for_error=False)
+                _restart_worker(client, addr)
                 done(
                     job,
                     _error_row(
@@ -590,6 +618,18 @@ def _run_dask(
                     ),
                 )
         time.sleep(_POLL_S)
+
+
+def _sweep_temp_files(out: Path) -> None:
+    """Remove the hidden temp files of writes that a killed worker left half-done."""
+    for folder in (out, out / "plots", out / STATE_DIR):
+        try:
+            names = list(folder.iterdir())
+        except OSError:
+            continue
+        for p in names:
+            if p.name.startswith(".") and p.name.endswith(_TEMP_SUFFIXES) and p.is_file():
+                _remove_quietly(p)
 
 
 def _default_workers(n_clips: int) -> int:
@@ -749,11 +789,16 @@ def score_folder(
         else:
             todo.append(job)
     args = (str(out), cfg, extras)
-    if todo and in_process:
-        _run_in_process(todo, args, done, estimator)
-    elif todo:
-        with _quiet_logs(verbose), _dask_client(min(n_workers, len(todo)), scheduler, verbose) as c:
-            _run_dask(c, todo, args, done, estimator)
+    try:
+        if todo and in_process:
+            _run_in_process(todo, args, done, estimator)
+        elif todo:
+            n = min(n_workers, len(todo))
+            with _quiet_logs(verbose), _dask_client(n, scheduler, verbose) as client:
+                _run_dask(client, todo, args, done, estimator)
+    finally:
+        if not scheduler:  # every writer has stopped: none of these temp files is in use
+            _sweep_temp_files(out)
     final = [rows_by_index[i] for i in range(len(jobs))]
     for row in final:
         row.pop("retry", None)
