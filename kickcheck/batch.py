@@ -567,6 +567,8 @@ def _run_dask(
 ) -> None:
     """Submit every job; hand each row to ``done`` as it comes; stop a clip past its timeout by
     restarting its worker (through its nanny, so a hung or GIL-holding process dies too)."""
+    from distributed import as_completed
+
     # By its importable name, also when this file runs as __main__ (`python -m`): cloudpickle
     # would otherwise ship __main__.score_clip by value, with its module's globals.
     from kickcheck.batch import score_clip as task
@@ -582,16 +584,23 @@ def _run_dask(
         )
         pending[key] = (job, fut)
     started: dict[str, tuple[float, str]] = {}  # key -> (when it was first seen running, where)
+    # Results are fetched as soon as each clip finishes (a background gather), so a worker that
+    # dies right after finishing a clip does not take that clip's row with it.
+    ready = as_completed([f for _, f in pending.values()], with_results=True, raise_errors=False)
     while pending:
-        for key, (job, fut) in list(pending.items()):
-            if fut.done():
-                del pending[key]
-                try:
-                    row = fut.result()
-                except Exception as err:  # noqa: BLE001 - a killed worker, a lost connection
-                    row = _error_row(job.rel, _died_message(err))
-                fut.release()
-                done(job, row)
+        while ready.has_ready():
+            fut, result = next(ready)
+            if fut.key not in pending:  # a clip that timed out: its row is written already
+                continue
+            job, _ = pending.pop(fut.key)
+            if fut.status == "error":
+                row = _error_row(job.rel, _died_message(result[1]))
+            elif isinstance(result, dict):
+                row = result
+            else:  # cancelled by the scheduler, or a lost connection
+                row = _error_row(job.rel, _died_message(result))
+            fut.release()
+            done(job, row)
         if not pending:
             break
         now = time.monotonic()
