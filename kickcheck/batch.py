@@ -545,9 +545,7 @@ def _warm_up_plugin() -> Any:
     return WarmUp()
 
 
-def _run_in_process(
-    jobs: list[_Job], args: tuple[Any, ...], done: _DoneFn, estimator: Any
-) -> None:
+def _run_in_process(jobs: list[_Job], args: tuple[Any, ...], done: _DoneFn, estimator: Any) -> None:
     out, config, extras = args
     for job in jobs:
         done(job, score_clip(job.path, out, job.base, config, job.rel, extras, estimator))
@@ -858,7 +856,7 @@ def _batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
     from kickcheck.console import shared_options
 
-    options = [
+    options: list[Callable[[Any], Any]] = [
         click.argument("folder"),
         click.option(
             "--out",

@@ -169,7 +169,7 @@ class OneLineCommand(click.Command):
 def shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options every kickcheck command takes: ``--config``, ``--variant``, ``--side``, ``-q``
     (parameters ``config_path``, ``variant``, ``side``, ``quiet``)."""
-    options = [
+    options: list[Callable[[Any], Any]] = [
         click.option(
             "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
         ),

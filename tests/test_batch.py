@@ -380,11 +380,19 @@ def test_cli_batch_checks_out_before_scoring(three_clips: Path, tmp_path: Path, 
 
 
 def test_cli_batch_errors_are_one_line(tmp_path: Path):
-    one_line_error(invoke("batch", str(tmp_path / "nope"), "--out", str(tmp_path / "o")), 2,
-                   "no such folder", prog="kickcheck batch")
+    one_line_error(
+        invoke("batch", str(tmp_path / "nope"), "--out", str(tmp_path / "o")),
+        2,
+        "no such folder",
+        prog="kickcheck batch",
+    )
     one_line_error(invoke("batch", str(tmp_path)), 2, "--out", prog="kickcheck batch")
-    one_line_error(invoke("batch", str(tmp_path), "--out", "o", "--side", "up"), 2, "--side",
-                   prog="kickcheck batch")
+    one_line_error(
+        invoke("batch", str(tmp_path), "--out", "o", "--side", "up"),
+        2,
+        "--side",
+        prog="kickcheck batch",
+    )
     assert not (tmp_path / "o").exists()
 
 
@@ -392,19 +400,34 @@ def test_the_old_command_still_works_and_says_it_is_deprecated(
     three_clips: Path, tmp_path: Path, monkeypatch
 ):
     fake_analysis(monkeypatch, n_reps=2)
-    r = invoke(str(three_clips), "--out", str(tmp_path / "o"), "--in-process", "-q",
-               command=legacy_main)
+    r = invoke(
+        str(three_clips), "--out", str(tmp_path / "o"), "--in-process", "-q", command=legacy_main
+    )
     assert r.exit_code == 0
-    assert r.stderr.strip() == "kickcheck-batch: deprecated: use `kickcheck batch` (the same options)"
+    assert (
+        r.stderr.strip() == "kickcheck-batch: deprecated: use `kickcheck batch` (the same options)"
+    )
     assert len(read_csv(tmp_path / "o" / "summary.csv")) == 3
 
 
 def test_help_of_both_commands():
     r = invoke("batch", "--help")
     assert r.exit_code == 0
-    for word in ("--out", "--workers", "--scheduler", "--force", "--timeout-min", "--config",
-                 "--variant", "--side", "--overlay", "--html", "--plots", "--verbose",
-                 "Exit codes"):
+    for word in (
+        "--out",
+        "--workers",
+        "--scheduler",
+        "--force",
+        "--timeout-min",
+        "--config",
+        "--variant",
+        "--side",
+        "--overlay",
+        "--html",
+        "--plots",
+        "--verbose",
+        "Exit codes",
+    ):
         assert word in r.output, word
     r = invoke("--help")
     assert r.exit_code == 0 and "kickcheck batch FOLDER" in r.output and "--json" in r.output
