@@ -243,8 +243,13 @@ def timeout_for(duration_s: float | None, minimum_s: float, factor: float) -> fl
 
 
 def output_paths(out: Path, base: str, extras: Sequence[str] = ()) -> dict[str, Path]:
-    """The files one clip writes into ``out`` (``plots``: its two charts)."""
-    paths = {"json": out / f"{base}.json", "csv": out / f"{base}.csv"}
+    """The files one clip writes into ``out`` (``thumbnail``: a small still for ``index.html``;
+    ``curves`` and ``peaks``: its two charts)."""
+    paths = {
+        "json": out / f"{base}.json",
+        "csv": out / f"{base}.csv",
+        "thumbnail": out / "thumbs" / f"{base}.jpg",
+    }
     if "overlay" in extras:
         paths["overlay"] = out / f"{base}.overlay.mp4"
     if "html" in extras:
@@ -322,6 +327,11 @@ def _write_outputs(path: str, report: Any, paths: dict[str, Path]) -> None:
 
     atomic_write_text(paths["json"], json.dumps(to_dict(report), indent=2) + "\n")
     atomic_write_text(paths["csv"], reps_csv(report))
+    if "thumbnail" in paths:
+        from kickcheck.atomic import atomic_write_bytes
+
+        paths["thumbnail"].parent.mkdir(exist_ok=True)
+        atomic_write_bytes(paths["thumbnail"], thumbnail(path, report))
     if "overlay" in paths:
         from kickcheck.overlay import write_overlay
 
@@ -337,6 +347,30 @@ def _write_outputs(path: str, report: Any, paths: dict[str, Path]) -> None:
         paths["curves"].parent.mkdir(exist_ok=True)
         atomic_write_bytes(paths["curves"], png_bytes(curves_figure(report)))
         atomic_write_bytes(paths["peaks"], png_bytes(peaks_figure(report)))
+
+
+#: Long side of the stills in ``index.html``, in pixels.
+THUMB_SIDE = 160
+
+
+def thumbnail(path: str, report: Any, side: int = THUMB_SIDE) -> bytes:
+    """A JPEG of the clip at the top of its first rep (the middle frame if it has none)."""
+    import cv2
+
+    from kickcheck.video import FrameReader
+
+    want = report.reps[0].rep.top_frame if report.reps else report.video.frame_count // 2
+    image = None
+    for frame in FrameReader(path, max_side=side):
+        image = frame.image_bgr
+        if frame.index >= want:
+            break
+    if image is None:
+        raise OutputError(f"cannot read a frame of {path} for its thumbnail")
+    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise OutputError(f"cannot encode the thumbnail of {path}")
+    return bytes(buf)
 
 
 def score_clip(
@@ -364,11 +398,7 @@ def score_clip(
     try:
         with quiet_native_stderr():
             report = analyze_video(path, config, estimator=estimator)
-        if getattr(report.exercise, "outcome", None) != STATUS_CANNOT_TELL:
-            _write_outputs(os.fspath(path), report, paths)
-        else:
-            _write_outputs(os.fspath(path), report, {"json": paths["json"], "csv": paths["csv"]})
-            paths = {"json": paths["json"], "csv": paths["csv"]}
+        _write_outputs(os.fspath(path), report, paths)
     except CannotTellError as err:
         _remove_outputs(out, base)
         row = _error_row(label, err.message, time.perf_counter() - t0, retry=False)
@@ -629,7 +659,7 @@ def _run_dask(
 
 def _sweep_temp_files(out: Path) -> None:
     """Remove the hidden temp files of writes that a killed worker left half-done."""
-    for folder in (out, out / "plots", out / STATE_DIR):
+    for folder in (out, out / "plots", out / "thumbs", out / STATE_DIR):
         try:
             names = list(folder.iterdir())
         except OSError:
@@ -691,6 +721,61 @@ def summary_csv(rows: list[dict[str, Any]]) -> str:
         flat.update({f"flags_{rid}": r["flags"].get(rid, 0) for rid in FLAG_IDS})
         w.writerow({k: csv_cell(v) for k, v in flat.items()})
     return buf.getvalue()
+
+
+def _verdict(row: dict[str, Any]) -> str:
+    if row["status"] in (STATUS_OK, STATUS_WARNING):
+        flags = ", ".join(f"{k} ×{v}" for k, v in row["flags"].items()) or "no flags"
+        side = f", {row['working_side']} side" if row.get("working_side") else ""
+        text = f"{row['variant']}{side}: {flags}"
+        return f"{text}; {row['message']}" if row["message"] else text
+    return row["message"]
+
+
+def render_index(rows: list[dict[str, Any]], out: Path, folder_name: str) -> str:
+    """``index.html`` for a batch: one self-contained page (Jinja2, autoescape on; thumbnails
+    inline) with a sortable table of the clips, linking each clip's page, overlay and JSON."""
+    import base64
+    from urllib.parse import quote
+
+    from kickcheck.page import _environment
+
+    labels = {"html": "page", "overlay": "overlay", "json": "JSON", "csv": "CSV"}
+    items = []
+    for r in rows:
+        outputs = r.get("outputs") or {}
+        thumb = None
+        if "thumbnail" in outputs:
+            try:
+                data = (out / outputs["thumbnail"]).read_bytes()
+                thumb = "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+            except OSError:
+                thumb = None
+        items.append(
+            {
+                "file": r["file"],
+                "status": r["status"],
+                "status_words": r["status"].replace("_", " "),
+                "status_rank": STATUSES.index(r["status"]),
+                "scored": r["status"] != STATUS_ERROR,
+                "reps": r["reps"],
+                "n_flags": sum(r["flags"].values()),
+                "verdict": _verdict(r),
+                "thumb": thumb,
+                "links": [
+                    {"href": quote(outputs[k]), "label": label}
+                    for k, label in labels.items()
+                    if k in outputs
+                ],
+            }
+        )
+    t = totals(rows, 0.0)
+    counts = ", ".join(f"{t[s]} {s.replace('_', ' ')}" for s in STATUSES if t[s])
+    return (
+        _environment()
+        .get_template("batch_index.html.j2")
+        .render(version=__version__, folder_name=folder_name, rows=items, counts=counts)
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -820,6 +905,7 @@ def score_folder(
     }
     atomic_write_text(out / "summary.csv", summary_csv(final))
     atomic_write_text(out / "summary.json", json.dumps(doc, indent=2) + "\n")
+    atomic_write_text(out / "index.html", render_index(final, out, root.name))
     return final
 
 

@@ -36,6 +36,7 @@ from kickcheck.errors import InputFileError, OutputError
 from kickcheck.video import VideoSink
 from tests.fixtures import fake_analysis, one_line_error
 from tests.fixtures.batch_fakes import N_REPS, FakeEstimator, write_clip
+from tests.test_pages import needs_chromium
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "kickback_sample.mp4"
 
@@ -211,9 +212,12 @@ def test_a_hanging_and_a_dying_worker_each_give_one_error_row_and_the_rest_are_s
         "a.json",
         "e.csv",
         "e.json",
+        "index.html",
         "summary.csv",
         "summary.json",
+        "thumbs",
     ]
+    assert sorted(p.name for p in (out / "thumbs").iterdir()) == ["a.jpg", "e.jpg"]
     # Crashes and timeouts are tried again next time (no record); a bug is too.
     assert sorted(p.name for p in (out / STATE_DIR).iterdir()) == ["a.json", "e.json"]
     assert hidden_temp_files(out) == []
@@ -264,7 +268,11 @@ def test_statuses_warnings_and_version_in_both_summaries(tmp_path: Path):
     )
     clips = {c["file"]: c for c in doc["clips"]}
     assert clips["gappy.mp4"]["warnings"] == ["no person was found in 20% of the frames"]
-    assert clips["good.mp4"]["outputs"] == {"json": "good.json", "csv": "good.csv"}
+    assert clips["good.mp4"]["outputs"] == {
+        "json": "good.json",
+        "csv": "good.csv",
+        "thumbnail": "thumbs/good.jpg",
+    }
     per_clip = json.loads((out / "gappy.json").read_text())
     assert per_clip["warnings"] == clips["gappy.mp4"]["warnings"]
 
@@ -576,7 +584,71 @@ def test_mixed_folder_end_to_end(mixed_folder: Path, tmp_path: Path, workers: st
         STATE_DIR,
         "good.csv",
         "good.json",
+        "index.html",
         "summary.csv",
         "summary.json",
+        "thumbs",
     ]
     assert sorted(p.name for p in mixed_folder.iterdir()) == before
+
+
+# ----------------------------------------------------------------------------------------------
+# index.html in headless Chromium
+
+HOSTILE = "<img src=x onerror=alert(1)> & \"q\" 'a'.mp4"
+
+
+@pytest.fixture(scope="module")
+def index_out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("clips")
+    write_clip(folder / HOSTILE, "ok", seed=1)
+    write_clip(folder / "gappy.mp4", "gappy", seed=2)
+    write_clip(folder / "bug.mp4", "boom", seed=3)
+    out = tmp_path_factory.mktemp("out")
+    score_folder(
+        folder, out, in_process=True, estimator=FakeEstimator(), extras=("overlay", "html")
+    )
+    return out
+
+
+def test_index_links_every_output_and_escapes_names(index_out: Path):
+    from tests.test_pages import tags
+
+    page = (index_out / "index.html").read_text(encoding="utf-8")
+    found = tags(page)
+    assert sum(1 for t, a in found if t == "tr" and a.get("class") == "clip") == 3
+    imgs = [a for t, a in found if t == "img"]
+    assert len(imgs) == 2  # the two scored clips have a still; the one that errored has none
+    assert all((a.get("src") or "").startswith("data:image/jpeg;base64,") for a in imgs)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+    hrefs = [a["href"] for t, a in found if t == "a"]
+    assert len(hrefs) == 2 * 4  # page, overlay, JSON, CSV of each scored clip
+    from urllib.parse import unquote
+
+    for href in hrefs:
+        assert (index_out / unquote(href)).is_file(), href
+    assert not any(t in ("link", "iframe") or (t == "script" and a.get("src")) for t, a in found)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_chromium_index_holds_a_row_per_clip_sorts_and_escapes(index_out: Path, tmp_path: Path):
+    from tests.test_pages import chromium, tags
+
+    dom = chromium("--dump-dom", (index_out / "index.html").as_uri())
+    found = tags(dom)
+    rows = dom.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split('<tr class="clip">')[1:]
+    assert len(rows) == 3
+    assert [t for t, _ in found].count("img") == 2  # the hostile name is text, not an element
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; \"q\" 'a'.mp4" in dom
+    # Sorting: a click on "reps" twice puts the clip with most reps first.
+    html = (index_out / "index.html").read_text(encoding="utf-8")
+    click = "<script>var h=document.querySelectorAll('th')[3]; h.click(); h.click();</script>"
+    sorted_page = index_out / "index_sorted_test.html"
+    sorted_page.write_text(html.replace("</body>", click + "</body>"), encoding="utf-8")
+    dom = chromium("--dump-dom", sorted_page.as_uri())
+    sorted_page.unlink()
+    body = dom.split("<tbody>", 1)[1]
+    order = [body.index(name) for name in ("onerror", "gappy.mp4", "bug.mp4")]
+    assert order == sorted(order), order  # 2 reps, 1 rep, an error (0)
+    assert 'aria-sort="descending"' in dom
