@@ -652,3 +652,32 @@ def test_chromium_index_holds_a_row_per_clip_sorts_and_escapes(index_out: Path, 
     order = [body.index(name) for name in ("onerror", "gappy.mp4", "bug.mp4")]
     assert order == sorted(order), order  # 2 reps, 1 rep, an error (0)
     assert 'aria-sort="descending"' in dom
+
+
+# ----------------------------------------------------------------------------------------------
+# An existing cluster (--scheduler): workers see the same paths
+
+
+def test_an_existing_cluster_scores_by_path(three_clips: Path, tmp_path: Path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        out = tmp_path / "out"
+        rows = score_folder(
+            three_clips, out, scheduler=cluster.scheduler_address, estimator=FakeEstimator()
+        )
+        assert [r["status"] for r in rows] == ["ok", "ok", "ok"]
+        # The worker wrote the per-clip files itself, at the paths it was sent.
+        assert all((out / f"{n}.json").is_file() for n in "abc")
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["scheduler"] == cluster.scheduler_address and summary["workers"] is None
+        rows = score_folder(
+            three_clips, out, scheduler=cluster.scheduler_address, estimator=FakeEstimator()
+        )
+        assert all(r["resumed"] for r in rows)
