@@ -118,8 +118,7 @@ def analyse(
 
     Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
     2 bad path or option, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config,
-    7 model, 8 output, 10 too short, 11 cannot tell (filmed too far from the side);
-    interrupted by a signal: 128 + its number (130 Ctrl-C).
+    7 model, 8 output, 10 too short; interrupted by a signal: 128 + its number (130 Ctrl-C).
 
     A folder of clips: `kickcheck batch FOLDER --out DIR` (see `kickcheck batch --help`).
     """
