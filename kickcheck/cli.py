@@ -18,7 +18,7 @@ import click
 
 from kickcheck import __version__
 from kickcheck.console import OneLineCommand, progress_bar, shared_options
-from kickcheck.errors import NotAKickbackError, OutputError
+from kickcheck.errors import CannotTellError, NotAKickbackError, OutputError
 from kickcheck.quiet import quiet_native_stderr
 
 # Quiet MediaPipe/TFLite's C++ logging before mediapipe is imported anywhere.
@@ -188,6 +188,8 @@ def analyse(
 
         write_page(video, report, html_path)
     # --- end pages ---
+    if report.exercise.outcome == "cannot_tell":
+        raise CannotTellError(report.exercise.reason)
     if not report.exercise.is_kickback:
         raise NotAKickbackError(report.exercise.reason)
     if report.rep_count == 0:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kickcheck.rules import RULES, SEVERITIES
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: A number in the report: null where it could not be measured (NaN in the analysis).
 Measured = float | None
@@ -52,6 +52,13 @@ class ExerciseDoc(_Doc):
     facing: Side | None = Field(description="where the person's front points in the image")
     view: View
     reason: str = Field(description="why the clip is (not) a kickback, in plain words")
+    outcome: Literal["kickback", "not_kickback", "cannot_tell"] = Field(
+        description="the gate's verdict; cannot_tell: the camera stood too far from the side"
+    )
+    view_yaw_deg: Measured = Field(
+        description="where the camera stood, from the body's 3-D axes: 0 = side view, "
+        "+90 = in front of the person, -90 = behind"
+    )
 
 
 class TempoDoc(_Doc):
@@ -128,7 +135,7 @@ class ReportDoc(_Doc):
         },
     )
 
-    schema_version: Literal["1.0"]
+    schema_version: Literal["1.1"]
     kickcheck_version: str
     video: VideoDoc
     exercise: ExerciseDoc

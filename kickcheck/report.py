@@ -96,6 +96,8 @@ def to_dict(report: Report) -> dict[str, Any]:
             "facing": e.facing,
             "view": e.view,
             "reason": e.reason,
+            "outcome": e.outcome,
+            "view_yaw_deg": _num(e.view_yaw_deg, 1),
         },
         "reps": [_rep_dict(r) for r in report.reps],
         "partial_reps": [
@@ -152,6 +154,14 @@ def _deg(x: float, width: int) -> str:
     return f"{x:{width}.0f}°" if math.isfinite(x) else f"{'-':>{width}s} "
 
 
+def _view(e) -> str:
+    """The view in words, with the camera's estimated yaw: "side view (camera 8° to the front)"."""
+    if e.view == "unknown" or not math.isfinite(e.view_yaw_deg):
+        return f"{e.view} view"
+    where = "front" if e.view_yaw_deg >= 0 else "back"
+    return f"{e.view} view (camera {abs(e.view_yaw_deg):.0f}° toward the {where})"
+
+
 def to_text(report: Report) -> str:
     v, e = report.video, report.exercise
     out = [
@@ -162,12 +172,14 @@ def to_text(report: Report) -> str:
         out.append(f"warning: {w}")
     if not e.is_kickback:
         out.append(e.reason[0].upper() + e.reason[1:] + ".")
+        if e.outcome == "cannot_tell":
+            out.append(f"Seen: {_view(e)}. Film from the side, the phone level with the hips.")
         return "\n".join(out) + "\n"
     out.append(
         f"Exercise: glute kickback, {e.variant} variant"
         + (f" ({e.style.replace('_', ' ')})" if e.style else "")
         + f", working side {e.working_side}, "
-        f"facing {e.facing}, {e.view} view"
+        f"facing {e.facing}, {_view(e)}"
     )
     if not report.reps:
         out.append("No complete reps found.")

@@ -239,7 +239,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     kinematics: Kinematics | None = None
     pose: PoseSequence | None = None  #: the landmarks the report was computed from (for overlays)
-    schema_version: str = "1.0"
+    schema_version: str = "1.1"
     #: per-frame signals of the working leg, rep number and phase (kickbacks only)
     track: FrameTrack | None = None
     #: the thresholds the reps were judged against (the config's rules for the variant)

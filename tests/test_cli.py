@@ -92,6 +92,18 @@ def test_not_a_kickback_exits_5_and_still_writes_the_reason(monkeypatch, grey_cl
     assert doc["exercise"]["is_kickback"] is False and doc["summary"]["rep_count"] == 0
 
 
+def test_a_clip_filmed_from_the_front_cannot_tell_exits_11(monkeypatch, grey_clip, tmp_path):
+    """Straight from the front a kick and a sideways swing look alike: its own outcome, its own
+    exit code, and how to film; the JSON says so and carries the estimated view."""
+    _fake_analysis(monkeypatch, exercise="fire_hydrant", yaw_deg=85.0)
+    out = tmp_path / "r.json"
+    r = invoke(str(grey_clip), "--json", str(out))
+    one_line_error(r, 11, "cannot tell from this camera angle", "film from the side")
+    e = json.loads(out.read_text())["exercise"]
+    assert e["outcome"] == "cannot_tell" and e["is_kickback"] is False
+    assert e["view"] == "front" and e["view_yaw_deg"] == pytest.approx(85.0, abs=5.0)
+
+
 def test_report_outputs(monkeypatch, grey_clip, tmp_path):
     _fake_analysis(monkeypatch, n_reps=3, arch_per_rep=[0, 20, 0], peak_hip_ext_deg=12)
     j, c, f = tmp_path / "r.json", tmp_path / "reps.csv", tmp_path / "frames.csv"

@@ -136,3 +136,21 @@ def test_a_fast_swing_is_not_a_scene_cut_but_a_jump_is():
     det = ShotDetector()
     cuts = [det.update(t) for t in frames(still + [40.0] + still)]
     assert sum(cuts) == 1 and cuts[len(still) + 1]
+
+
+@pytest.mark.parametrize("variant", ["quadruped", "standing"])
+def test_a_clip_of_only_partial_reps_is_still_a_kickback(variant):
+    """A 4-second standing band clip with only partial reps was refused as "both legs moved
+    together": it is a kickback with zero complete reps, and its partial reps are reported."""
+    report, _ = run(
+        variant=variant,
+        n_reps=0,
+        partial_start=True,
+        partial_end=True,
+        lead_in_s=0.2,
+        lead_out_s=0.2,
+        noise_px=1.0,
+        seed=2,
+    )
+    assert report.exercise.is_kickback, report.exercise.reason
+    assert report.rep_count == 0 and len(report.partial_reps) == 2
