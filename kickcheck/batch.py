@@ -70,6 +70,7 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
+import warnings  # noqa: E402
 from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -495,7 +496,8 @@ def _died_message(err: BaseException) -> str:
 
 @contextmanager
 def _quiet_logs(verbose: bool) -> Iterator[None]:
-    """Dask's log lines (worker restarts, failed tasks) only with ``verbose``."""
+    """Dask's log lines (worker restarts, failed tasks) and warnings (a port in use) only with
+    ``verbose``."""
     if verbose:
         yield
         return
@@ -504,7 +506,9 @@ def _quiet_logs(verbose: bool) -> Iterator[None]:
     for lg in loggers:
         lg.setLevel(logging.CRITICAL + 1)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"(distributed|dask)(\.|$)")
+            yield
     finally:
         for lg, level in zip(loggers, levels):
             lg.setLevel(level)
