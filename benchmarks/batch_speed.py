@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from kickcheck.batch import score_folder  # noqa: E402
+from kickcheck.batch import local_client, score_folder  # noqa: E402
 
 
 def _peak_rss_mb() -> float:
@@ -41,21 +41,9 @@ def _copy_with_own_bytes(src: str, dst: str, i: int) -> None:
 
 
 def _run(folder: str, out: str, workers: int) -> tuple[float, list[dict], list[float]]:
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=50,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_client(workers) as client:
         t0 = time.perf_counter()
-        rows = score_folder(folder, out, scheduler=cluster.scheduler_address)
+        rows = score_folder(folder, out, scheduler=client.scheduler.address)
         wall = time.perf_counter() - t0
         peaks = sorted(client.run(_peak_rss_mb).values())
     return wall, rows, peaks

@@ -97,6 +97,7 @@ __all__ = [
     "csv_cell",
     "file_sha256",
     "find_videos",
+    "local_client",
     "score_clip",
     "score_folder",
     "summary_csv",
@@ -517,8 +518,7 @@ def _quiet_logs(verbose: bool) -> Iterator[None]:
 @contextmanager
 def _dask_client(workers: int, scheduler: str | None, verbose: bool) -> Iterator[Any]:
     try:
-        import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise ClusterError(
             "Dask is not installed: pip install 'kickcheck[batch]'",
@@ -543,8 +543,19 @@ def _dask_client(workers: int, scheduler: str | None, verbose: bool) -> Iterator
         finally:
             client.close()
         return
-    # One clip per worker at a time (saturation 1.0 with one thread), and a task whose worker
-    # died fails at once: a crash takes no other clip with it and is not retried elsewhere.
+    with local_client(workers, verbose) as client:
+        yield client
+
+
+@contextmanager
+def local_client(workers: int, verbose: bool = False) -> Iterator[Any]:
+    """A Dask client of a new ``LocalCluster`` of ``workers`` single-threaded processes on
+    127.0.0.1, no dashboard, set up for scoring clips: one clip per worker at a time (saturation
+    1.0 with one thread), and a task whose worker died fails at once (``allowed-failures`` 0), so
+    a crash takes no other clip with it and is not retried elsewhere."""
+    import dask
+    from distributed import Client, LocalCluster
+
     settings = {
         "distributed.scheduler.allowed-failures": 0,
         "distributed.scheduler.worker-saturation": 1.0,
