@@ -1016,7 +1016,7 @@ def _batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="Score in this process, one clip after the other, without Dask (no isolation, "
             "no timeout; for a debugger).",
         ),
-        click.option("--verbose", is_flag=True, help="Show Dask's and MediaPipe's log lines."),
+        click.option("--verbose", is_flag=True, help="Show Dask's log lines and warnings."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -1077,6 +1077,8 @@ def run_batch(
     with progress_bar(n, "clips", enabled=not quiet) as update:
 
         def show(row: dict[str, Any], _done: int, _total: int) -> None:
+            if update is not None:  # clear the bar's line; the next update draws it below
+                click.echo("\r\033[K", err=True, nl=False)
             click.echo(_row_line(row))
             if update is not None:
                 update(1)
