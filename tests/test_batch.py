@@ -658,6 +658,7 @@ def test_chromium_index_holds_a_row_per_clip_sorts_and_escapes(index_out: Path, 
 # An existing cluster (--scheduler): workers see the same paths
 
 
+@pytest.mark.filterwarnings("ignore:Port .* is already in use")
 def test_an_existing_cluster_scores_by_path(three_clips: Path, tmp_path: Path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
