@@ -487,7 +487,7 @@ _DoneFn = Callable[[_Job, dict[str, Any]], None]
 
 
 def _died_message(err: BaseException) -> str:
-    if type(err).__name__ == "KilledWorker":
+    if type(err).__name__ == "KilledWorker" or str(err) == "KilledWorker":
         return (
             "the worker process died while scoring this clip (a crash such as a segmentation "
             "fault, or killed for using too much memory)"
@@ -596,13 +596,33 @@ def _run_in_process(jobs: list[_Job], args: tuple[Any, ...], done: _DoneFn, esti
         done(job, score_clip(job.path, out, job.base, config, job.rel, extras, estimator))
 
 
-def _restart_worker(client: Any, addr: str) -> None:
-    """Restart the worker at ``addr`` through its nanny (which kills the process, also one that
-    is stuck in native code holding the GIL)."""
+def _kill_worker_process(dask_worker: Any) -> None:
+    """Runs on a nanny: SIGKILL its worker process (also one stuck in native code holding the
+    GIL); the nanny then starts a fresh one."""
+    import signal
+
+    pid = dask_worker.pid
+    if pid:
+        os.kill(pid, signal.SIGKILL)
+
+
+def _stop_worker(client: Any, addr: str) -> None:
+    """Kill the worker at ``addr`` through its nanny. Its clip is still *processing* there when
+    it dies, so the scheduler gives no other clip that worker's slot in between (a cancel first
+    would: the next clip would die with the worker)."""
+    from kickcheck.batch import _kill_worker_process as kill  # importable on the nanny
+
     try:
-        client.restart_workers([addr], timeout=_RESTART_TIMEOUT_S, raise_for_error=False)
-    except KeyError:  # distributed 2026.8 maps its answer back by the worker's new address
-        pass
+        client.run(kill, workers=[addr], nanny=True)
+    except Exception:  # noqa: BLE001 - no nanny (a bare `dask worker --no-nanny`): restart it
+        try:
+            client.restart_workers([addr], timeout=_RESTART_TIMEOUT_S, raise_for_error=False)
+        except Exception:  # noqa: BLE001, S110 - the clip's row says what happened either way
+            pass
+    # Until the scheduler has seen it go, it could still hand the dead worker another clip.
+    deadline = time.monotonic() + _RESTART_TIMEOUT_S
+    while addr in client.nthreads() and time.monotonic() < deadline:
+        time.sleep(_POLL_S)
 
 
 def _run_dask(
@@ -619,56 +639,78 @@ def _run_dask(
     out, config, extras = args
     client.register_plugin(_warm_up_plugin())
     run = uuid.uuid4().hex[:8]
+    queue = list(jobs)
     pending: dict[str, tuple[_Job, Any]] = {}
-    for job in jobs:
-        key = f"kickcheck-{run}-{job.index}"
-        fut = client.submit(
-            task, job.path, out, job.base, config, job.rel, extras, estimator, key=key, pure=False
-        )
-        pending[key] = (job, fut)
-    started: dict[str, tuple[float, str]] = {}  # key -> (when it was first seen running, where)
+    where: dict[str, str] = {}  # key -> the worker it was placed on
+    started: dict[str, float] = {}  # key -> when it was first seen running there
     # Results are fetched as soon as each clip finishes (a background gather), so a worker that
     # dies right after finishing a clip does not take that clip's row with it.
-    ready = as_completed([f for _, f in pending.values()], with_results=True, raise_errors=False)
-    while pending:
+    ready = as_completed(loop=client.loop, with_results=True, raise_errors=False)
+
+    def finish(key: str, row: dict[str, Any]) -> None:
+        job, fut = pending.pop(key)
+        where.pop(key, None)
+        started.pop(key, None)
+        fut.release()
+        done(job, row)
+
+    def submit_more(threads: dict[str, int]) -> None:
+        """Each clip is placed on a worker with a free thread, and only there: it starts at once
+        (its timeout runs from its start), and a worker that dies takes only its own clip with
+        it (left to itself, the scheduler may queue a second clip behind a hung one)."""
+        for addr, n in threads.items():
+            free = n - sum(w == addr for w in where.values())
+            for _ in range(max(0, free)):
+                if not queue:
+                    return
+                job = queue.pop(0)
+                key = f"kickcheck-{run}-{job.index}-{uuid.uuid4().hex[:6]}"
+                fut = client.submit(
+                    task, job.path, out, job.base, config, job.rel, extras, estimator,
+                    key=key, workers=[addr], allow_other_workers=False,
+                )  # fmt: skip
+                pending[key], where[key] = (job, fut), addr
+                ready.add(fut)
+
+    while pending or queue:
         while ready.has_ready():
             fut, result = next(ready)
-            if fut.key not in pending:  # a clip that timed out: its row is written already
+            if fut.key not in pending:  # timed out or lost: its row is written already
                 continue
-            job, _ = pending.pop(fut.key)
             if fut.status == "error":
-                row = _error_row(job.rel, _died_message(result[1]))
+                row = _error_row(pending[fut.key][0].rel, _died_message(result[1]))
             elif isinstance(result, dict):
                 row = result
             else:  # cancelled by the scheduler, or a lost connection
-                row = _error_row(job.rel, _died_message(result))
-            fut.release()
-            done(job, row)
-        if not pending:
-            break
+                row = _error_row(pending[fut.key][0].rel, _died_message(result))
+            finish(fut.key, row)
         now = time.monotonic()
-        for addr, keys in client.processing().items():
+        threads = client.nthreads()
+        for key, addr in list(where.items()):  # placed on a worker that is gone
+            if addr not in threads:
+                job, fut = pending[key]
+                if key in started:  # it ran there: it died with its worker
+                    fut.cancel()
+                    finish(key, _error_row(job.rel, _died_message(RuntimeError("KilledWorker"))))
+                else:  # never started: place it again
+                    pending.pop(key), where.pop(key)
+                    fut.cancel()
+                    queue.insert(0, job)
+        for keys in client.processing().values():
             for key in keys:
-                if key in pending and (key not in started or started[key][1] != addr):
-                    started[key] = (now, addr)  # newly running, or moved to another worker
-        for key, (t0, addr) in list(started.items()):
-            if key not in pending:
-                del started[key]
-                continue
+                if key in pending:
+                    started.setdefault(key, now)
+        for key, t0 in list(started.items()):
             job, fut = pending[key]
             if now - t0 > job.timeout_s:
-                del pending[key], started[key]
+                _stop_worker(client, where[key])
                 fut.cancel()
-                _restart_worker(client, addr)
-                done(
-                    job,
-                    _error_row(
-                        job.rel,
-                        f"timed out after {job.timeout_s:.0f} s (the decoder or the model hung, "
-                        "or the clip is far slower than its length); its worker was restarted",
-                        now - t0,
-                    ),
+                message = (
+                    f"timed out after {job.timeout_s:.0f} s (the decoder or the model hung, "
+                    "or the clip is far slower than its length); its worker was restarted"
                 )
+                finish(key, _error_row(job.rel, message, now - t0))
+        submit_more(client.nthreads())
         time.sleep(_POLL_S)
 
 
