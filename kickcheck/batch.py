@@ -35,9 +35,10 @@ its error row.
 
 **Isolation.** Clips are scored by Dask worker processes (never in the calling process, unless
 ``in_process``). A clip whose worker runs longer than ``max(timeout_min_s, timeout_factor x its
-duration)`` gets its worker restarted and an error row; a worker that dies (a segmentation fault,
-``os._exit``, the out-of-memory killer or Dask's own memory limit) gives its clip an error row at
-once (``allowed-failures`` is 0, and each worker holds one clip at a time). The rest go on.
+duration)`` gets its worker killed (through its nanny, which starts a fresh one) and an error
+row; a worker that dies (a segmentation fault, ``os._exit``, the out-of-memory killer or Dask's
+own memory limit) gives its clip an error row at once. Each clip is placed on a worker thread of
+its own (never queued behind another), so either costs that clip alone. The rest go on.
 
 * ``workers=N`` (default: the number of cores Dask sees, at most one per clip) starts a
   ``distributed.LocalCluster`` of N single-threaded worker *processes* on 127.0.0.1, with no
