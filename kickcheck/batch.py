@@ -73,7 +73,7 @@ import time  # noqa: E402
 import uuid  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Callable, Iterator, Sequence  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from contextlib import ExitStack, contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -882,6 +882,7 @@ def score_folder(
     in_process: bool = False,
     verbose: bool = False,
     estimator: Any = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Score every video in ``folder``; write the outputs and summaries to ``out_dir``.
 
@@ -892,7 +893,8 @@ def score_folder(
     name or None), ``outputs`` (kind -> path in ``out_dir``), ``sha256``, ``version`` and
     ``resumed`` (True when taken from an earlier run).
 
-    ``extras``: any of ``EXTRAS``. ``estimator``: a picklable ``PoseEstimator`` used instead of
+    ``extras``: any of ``EXTRAS``. ``on_start(n)``: called once the clips done earlier have been
+    reported, with the number left to score. ``estimator``: a picklable ``PoseEstimator`` used instead of
     MediaPipe (tests). Raises InputFileError (missing or empty folder), OutputError (``out_dir``
     cannot be written) or ClusterError (Dask missing, scheduler unreachable) before any clip is
     scored; a bad clip only gives an error row. An interrupt (``KeyboardInterrupt``) stops the
@@ -938,6 +940,8 @@ def score_folder(
             done(job, old, resumed=True)
         else:
             todo.append(job)
+    if on_start is not None:
+        on_start(len(todo))
     args = (str(out), cfg, extras)
     try:
         if todo and in_process:
@@ -1117,13 +1121,18 @@ def run_batch(
         click.echo(f"{prog}: {n} clips, scored {how}", err=True)
     extras = [e for e, on in zip(EXTRAS, (overlay, html, plots)) if on]
     t0 = time.perf_counter()
-    with progress_bar(n, "clips", enabled=not quiet) as update:
+    with ExitStack() as stack:
+        bar: list[Any] = [None]  # the bar's update, once the clips to score are known
+
+        def start(n_todo: int) -> None:  # after the resumed clips: the ETA is over the rest
+            bar[0] = stack.enter_context(progress_bar(n_todo, "clips", enabled=not quiet))
 
         def show(row: dict[str, Any], _done: int, _total: int) -> None:
+            update = bar[0]
             if update is not None:  # clear the bar's line; the next update draws it below
                 click.echo("\r\033[K", err=True, nl=False)
             click.echo(_row_line(row))
-            if update is not None:
+            if update is not None and not row.get("resumed"):
                 update(1)
 
         rows = score_folder(
@@ -1141,6 +1150,7 @@ def run_batch(
             timeout_factor=timeout_factor,
             in_process=in_process,
             verbose=verbose,
+            on_start=start,
         )
     click.echo(_closing_line(totals(rows, time.perf_counter() - t0)))
     return 1 if any(r["status"] == STATUS_ERROR for r in rows) else 0
