@@ -203,6 +203,18 @@ def find_videos(
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+def _clips(folder: str | os.PathLike[str], out_dir: str | os.PathLike[str], pattern: str,
+           recursive: bool) -> list[Path]:  # fmt: skip
+    """``find_videos``, without the batch's own outputs (overlays) when ``out_dir`` lies inside
+    ``folder``."""
+    out = Path(os.path.realpath(out_dir))
+    clips = find_videos(folder, pattern=pattern, recursive=recursive)
+    clips = [c for c in clips if out not in Path(os.path.realpath(c)).parents]
+    if not clips:
+        raise InputFileError(f"no video files in {folder} outside the output folder {out_dir}")
+    return clips
+
+
 def _base_names(rel_paths: list[str]) -> list[str]:
     """The output base name of each clip: its stem, or its flattened path on a clash."""
     stems = [Path(r).stem for r in rel_paths]
@@ -908,7 +920,7 @@ def score_folder(
     if unknown:
         raise ValueError(f"unknown extras {sorted(unknown)}; choose from {EXTRAS}")
     root = Path(folder).resolve()
-    clips = find_videos(root, pattern=pattern, recursive=recursive)
+    clips = _clips(root, out_dir, pattern, recursive)
     out = check_output_folder(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -1108,7 +1120,7 @@ def run_batch(
     from kickcheck.console import progress_bar
 
     cfg = load_config(config_path, variant=variant, side=side)
-    n = len(find_videos(folder, pattern=pattern, recursive=recursive))
+    n = len(_clips(folder, out_dir, pattern, recursive))
     check_output_folder(out_dir)
     if not quiet:
         if in_process:

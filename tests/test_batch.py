@@ -685,3 +685,15 @@ def test_an_existing_cluster_scores_by_path(three_clips: Path, tmp_path: Path):
             three_clips, out, scheduler=cluster.scheduler_address, estimator=FakeEstimator()
         )
         assert all(r["resumed"] for r in rows)
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_scored(tmp_path: Path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    write_clip(folder / "a.mp4", "ok", seed=1)
+    out = folder / "scored"
+    kw = dict(recursive=True, in_process=True, estimator=FakeEstimator(), extras=("overlay",))
+    score_folder(folder, out, **kw)
+    assert (out / "a.overlay.mp4").is_file()
+    rows = score_folder(folder, out, **kw)
+    assert [r["file"] for r in rows] == ["a.mp4"] and rows[0]["resumed"]
