@@ -110,6 +110,9 @@ def gate_features(
         "hip_top_deg": _pct(hip, 95),
         "hip_rom3_deg": _spread(hip3),
         "hip_top3_deg": _pct(hip3, 95),
+        # Either leg's: a pure sideways swing does not move the hip's extension, by which the
+        # working leg is chosen.
+        "hip_abd_rom3_deg": max(_spread(kin["hip_abd3_left"]), _spread(kin["hip_abd3_right"])),
         "hip_top_height_deg": _pct(thigh_elev + kin["trunk_elev3"], 95),
         "view_yaw_deg": _pct(kin["view_yaw"], 50),
         "hand_rise": _hand_rise(hip, world),
@@ -185,6 +188,10 @@ VIEW_INDEPENDENT_EVIDENCE = frozenset(
     }
 )
 
+#: For the words only (never the verdict): a working thigh whose abduction (3-D) ranges this far
+#: while the hips hardly move in the sagittal plane is named as swinging out to the side.
+ABDUCTION_NAMED_DEG = 15.0
+
 #: The features ``posture`` reads (the evidence behind a posture rejection).
 POSTURE_KEYS = (
     "trunk_pitch_deg",
@@ -238,6 +245,11 @@ def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
 def _what_moved(f: dict[str, float]) -> str:
     if f["trunk_rom_deg"] >= 30.0:
         return "the trunk tipped with the leg as one lever (as in a single-leg deadlift or good morning)"
+    if f.get("hip_abd_rom3_deg", 0.0) >= ABDUCTION_NAMED_DEG:
+        return (
+            "the thigh swung out to the side instead (abduction, as in a fire hydrant or a hip "
+            "abduction)"
+        )
     moved = {
         "an arm": max(f["elbow_rom_deg"], f["arm_rom_deg"]),
         "only the lower leg (a leg curl)": f["knee_rom_deg"],

@@ -115,9 +115,9 @@ def facing_per_shot(xy: np.ndarray, shot_id: np.ndarray) -> np.ndarray:
 
 def clean_landmarks(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float, max_gap_s: float
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Swap-repaired, gap-filled, low-passed image landmarks x,y,z [T,33,3], world landmarks
-    [T,33,3] (the same repair), and the number of frames whose labels were swapped back.
+    [T,33,3] (the same repair), and bool [T]: the frames whose labels were mirrored back.
 
     Filtering and gap filling run within each shot, never across a cut.
     """
@@ -131,7 +131,7 @@ def clean_landmarks(
             m = np.flatnonzero(pose.shot_id == s)
             clean[m] = lowpass(interpolate_gaps(fixed[m], max_gap), fs_hz, cutoff_hz)
         out.append(clean)
-    return out[0], out[1], int(swapped.sum())
+    return out[0], out[1], swapped
 
 
 def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
@@ -191,15 +191,16 @@ def implausible_frames(xy: np.ndarray, ang: np.ndarray) -> np.ndarray:
 
 def compute_kinematics(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float = 6.0, max_gap_s: float = 0.25
-) -> tuple[Kinematics, np.ndarray, np.ndarray, np.ndarray, int]:
+) -> tuple[Kinematics, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Angles over time. Returns (kinematics, cleaned image landmarks xyz [T,33,3], cleaned world
-    landmarks [T,33,3], facing [T], the number of frames whose left/right labels were repaired).
+    landmarks [T,33,3], facing [T], and bool [T]: the frames whose left/right labels were mirrored
+    back).
 
     The image angles come from the image landmarks, the 3-D ones (``spatial.py``) from the world
     landmarks. Frames with no person, or with an implausible pose (``implausible_frames``), hold
     NaN angles.
     """
-    xyz, world, n_swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
+    xyz, world, swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
     facing = facing_per_shot(xyz[:, :, :2], pose.shot_id)
     image = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
     # The image angles need a facing and a body that is not seen end-on; the 3-D ones need
@@ -208,7 +209,7 @@ def compute_kinematics(
     image[implausible_frames(xyz[:, :, :2], image)] = np.nan
     ang = np.concatenate([image, spatial_angles(world)], axis=1)
     kin = Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s)
-    return kin, xyz, world, facing, n_swapped
+    return kin, xyz, world, facing, swapped
 
 
 def working_leg(kin: Kinematics, force_side: str | None = None) -> np.ndarray:

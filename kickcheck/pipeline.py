@@ -44,11 +44,13 @@ def in_view(pose: PoseSequence, landmark_name: str) -> np.ndarray:
 
 
 def sample_rate_hz(t_s: np.ndarray, nominal_fps: float) -> float:
-    """Frame rate from the timestamps (median spacing); the nominal rate if they are unusable."""
-    dt = np.diff(np.asarray(t_s, float))
-    dt = dt[np.isfinite(dt) & (dt > 0)]
-    if dt.size:
-        return float(1.0 / np.median(dt))
+    """The analysis's one frame rate: from the frames' timestamps (``video.estimate_fps``, the
+    median step), else the video's nominal rate; never a silent default."""
+    from kickcheck.video import estimate_fps  # the pure helper; video.py is otherwise an edge
+
+    fps = estimate_fps(t_s)
+    if fps is not None:
+        return fps
     if nominal_fps and nominal_fps > 0:
         return float(nominal_fps)
     raise VideoOpenError("cannot tell the video's frame rate (no usable timestamps)")
@@ -136,7 +138,8 @@ def analyze_pose(
         warnings.append(f"no person was found in {miss:.0%} of the frames")
     fs = sample_rate_hz(pose.t_s, info.fps)
     cutoff = capped_cutoff_hz(cfg.filter.cutoff_hz, fs)
-    kin, xyz, world, facing, n_swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
+    kin, xyz, world, facing, swapped = compute_kinematics(pose, fs, cutoff, cfg.filter.max_gap_s)
+    n_swapped = int(swapped.sum())
     if n_swapped > 0.05 * len(pose):
         warnings.append(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
@@ -158,7 +161,9 @@ def analyze_pose(
         )
     if not exercise.is_kickback:
         judged_by = getattr(cfg.rules, exercise.variant) if exercise.variant else None
-        return Report(info, exercise, (), (), tuple(warnings), kin, pose, rules=judged_by)
+        return Report(
+            info, exercise, (), (), tuple(warnings), kin, pose, rules=judged_by, lr_swapped=swapped
+        )
     variant = exercise.variant
     assert variant is not None
     right = working_leg(kin, cfg.side)
@@ -166,6 +171,7 @@ def analyze_pose(
     reps = segment_reps(
         per_leg(kin, "hip_ext", right),
         kin.t_s,
+        fs_hz=fs,
         min_prominence_deg=r.min_prominence_deg,
         rel_prominence=r.rel_prominence,
         min_period_s=r.min_period_s,
@@ -241,4 +247,5 @@ def analyze_pose(
         pose,
         track=track,
         rules=rules,
+        lr_swapped=swapped,
     )

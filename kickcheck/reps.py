@@ -21,17 +21,15 @@ from kickcheck.cleaning import finite_runs
 from kickcheck.types import Rep
 
 
-def _time_to_samples(seconds: float, t_s: np.ndarray) -> int:
-    dt = np.nanmedian(np.diff(t_s)) if len(t_s) > 1 else 1.0
-    if not np.isfinite(dt) or dt <= 0:
-        dt = 1.0 / 30.0
-    return max(1, int(round(seconds / dt)))
+def _time_to_samples(seconds: float, fs_hz: float) -> int:
+    return max(1, int(round(seconds * fs_hz)))
 
 
 def segment_reps(
     signal_deg: np.ndarray,
     t_s: np.ndarray,
     *,
+    fs_hz: float,
     min_prominence_deg: float = 20.0,
     rel_prominence: float = 0.4,
     min_period_s: float = 0.7,
@@ -39,7 +37,8 @@ def segment_reps(
     min_run_s: float = 0.4,
     top_band_deg: float = 5.0,
 ) -> list[Rep]:
-    """Split ``signal_deg`` [T] (NaN where unknown) into reps.
+    """Split ``signal_deg`` [T] (NaN where unknown) into reps; ``fs_hz`` is the clip's frame rate
+    (the pipeline's one estimate, ``pipeline.sample_rate_hz``), which turns seconds into samples.
 
     - A top must stand out by ``max(min_prominence_deg, rel_prominence x range)`` where *range* is
       the 5th-95th percentile spread of the whole signal.
@@ -60,9 +59,9 @@ def segment_reps(
         return []
     spread = float(np.percentile(finite, 95) - np.percentile(finite, 5))
     prom = max(min_prominence_deg, rel_prominence * spread)
-    distance = _time_to_samples(min_period_s, t)
+    distance = _time_to_samples(min_period_s, fs_hz)
     seg = np.zeros(len(x), int) if segment_id is None else np.asarray(segment_id)
-    min_run = _time_to_samples(min_run_s, t)
+    min_run = _time_to_samples(min_run_s, fs_hz)
 
     found: list[tuple[int, int, int, bool]] = []
     boundaries = np.flatnonzero(np.diff(seg) != 0) + 1

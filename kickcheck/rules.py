@@ -75,6 +75,8 @@ class Rule:
     #: which way is worse for ``value``: "higher" or "lower" (picks the worst of several reps)
     worse: str = "higher"
     many: str = "up to "  #: prefix of the worst value when several reps are summarised
+    #: the body part the overlay marks on a flagged rep: "trunk", "knee" or "" (none)
+    marks: str = ""
 
     @property
     def rule_id(self) -> str:
@@ -199,6 +201,7 @@ RULES: tuple[Rule, ...] = (
             ),
         },
         check=_lumbar,
+        marks="trunk",
     ),
     Rule(
         code="knee_straightened",
@@ -222,6 +225,7 @@ RULES: tuple[Rule, ...] = (
             )
         },
         check=_knee_opened,
+        marks="knee",
     ),
     Rule(
         code="knee_locked",
@@ -242,6 +246,7 @@ RULES: tuple[Rule, ...] = (
         check=_knee_locked,
         worse="lower",
         many="as little as ",
+        marks="knee",
     ),
     Rule(
         code="no_squeeze",

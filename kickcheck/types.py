@@ -244,6 +244,9 @@ class Report:
     track: FrameTrack | None = None
     #: the thresholds the reps were judged against (the config's rules for the variant)
     rules: VariantRules | None = None
+    #: bool [T]: frames whose left/right labels the pipeline mirrored back (``cleaning.lr_swap_mask``);
+    #: ``pose`` holds MediaPipe's labels as given, so a drawing flips these frames to match
+    lr_swapped: np.ndarray | None = None
 
     @property
     def rep_count(self) -> int:

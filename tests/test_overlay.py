@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import av
@@ -15,7 +16,8 @@ from kickcheck.cli import main
 from kickcheck.errors import OutputError
 from kickcheck.landmarks import Landmark as L
 from kickcheck.overlay import draw_frame, write_overlay
-from kickcheck.types import VideoInfo
+from kickcheck.rules import rule
+from kickcheck.types import Finding, VideoInfo
 from kickcheck.video import VideoSink
 from tests.fixtures import fake_analysis, make_pose_sequence
 
@@ -100,19 +102,23 @@ def test_skeleton_lands_on_the_landmarks_and_highlights_the_working_leg(report):
     ]
     assert any(close(px, overlay._DIM_BGR) for px in other), other
     assert not any(close(px, overlay._BODY_BGR, 20) for px in other)
-    # Far from every landmark, above the sparkline and below the header, nothing is drawn.
+    # Far from every landmark, outside the strip and below the header, nothing is drawn.
     h = header_height(draw_frame(blank(), DROPOUT, report))
-    ys, xs = np.mgrid[h + 5 : 280 : 4, 0:640:4]
+    ys, xs = np.mgrid[h + 5 : 355 : 4, 0:640:4]
     dist = np.hypot(xs[..., None] - xy[:, 0], ys[..., None] - xy[:, 1])
-    far = np.nanmin(dist, axis=-1) > 90
+    sx0, sy0, sx1, sy1 = layout(report).strip
+    in_strip = (xs >= sx0 - 2) & (xs < sx1 + 2) & (ys >= sy0 - 2) & (ys < sy1 + 2)
+    far = (np.nanmin(dist, axis=-1) > 90) & ~in_strip
     assert far.sum() > 50
     assert img[ys[far], xs[far]].max() == 0
 
 
-def test_the_numbers_and_the_sparkline_are_drawn_at_a_person_frame(report):
+def test_the_numbers_and_the_strip_are_drawn_at_a_person_frame(report):
     i = report.reps[0].rep.top_frame
     img = draw_frame(blank(), i, report)
-    assert img[300:, :].max() > 0  # the sparkline panel along the bottom
+    x0, y0, x1, y1 = layout(report).strip
+    assert img[y0:y1, x0:x1].max() > 0  # the curve strip
+    assert (img[y0:y1, x0:x1].max(axis=-1) > 0).mean() > 0.9  # a darkened panel, even over black
     # The hip's angle is written near the working hip (within ~4 trunk-widths of text).
     hip = report.pose.xyzv[i, L.RIGHT_HIP, :2]
     cyan = np.all(np.abs(img.astype(int) - overlay._WORKING_BGR) < 40, axis=-1)
@@ -146,9 +152,11 @@ def test_no_person_frame_gets_the_header_only(report):
     assert 10 < h < 360 // 4
     assert img[:h].max() > 0
     assert img[h:].max() == 0
-    # An index past the report's frames (a clip that decodes one more frame) is treated the same.
+    # An index past the report's frames (a clip that decodes one more frame) gets no skeleton and
+    # no strip, only the header and (it is in the last second) the summary card in the middle.
     late = draw_frame(blank(), len(report.pose) + 3, report)
-    assert late[header_height(late) :].max() == 0
+    assert late[-60:].max() == 0
+    assert late[header_height(late) : 360 // 2].max() > 0
 
 
 def test_sizes_scale_with_the_frame(report):
@@ -258,3 +266,296 @@ def test_cli_overlay_into_a_missing_folder_is_one_line(monkeypatch, clip_and_rep
     err = r.stderr.strip()
     assert err.startswith("kickcheck: ") and "\n" not in err and "does not exist" in err
     assert not target.exists()
+
+
+# ----------------------------------------------------------------------------------------------
+# Pointing at the body part at fault, the summary card, the strip, placement
+
+
+RED = overlay.SEVERITY_BGR["fault"]
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "kickback_sample.mp4"
+
+
+def is_color(img: np.ndarray, bgr, tol: int = 40) -> np.ndarray:
+    return np.all(np.abs(img.astype(int) - np.asarray(bgr)) <= tol, axis=-1)
+
+
+TRUNK_FRACTIONS = tuple(np.linspace(0.3, 0.9, 7))
+
+
+def trunk_points(xy: np.ndarray, fractions=TRUNK_FRACTIONS) -> list[tuple[int, int]]:
+    sh = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
+    hip = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
+    return on_segment(sh, hip, fractions)
+
+
+def red_share_on_trunk(img: np.ndarray, xy: np.ndarray) -> float:
+    """Share of points along the shoulder-hip line with fault red within 6 px of them."""
+    red = is_color(img, RED)
+    return float(np.mean([red[y - 6 : y + 7, x - 6 : x + 7].any() for x, y in trunk_points(xy)]))
+
+
+def ring_share(img: np.ndarray, centre, r: float, bgr) -> float:
+    """Share of points on a circle of radius ``r`` around ``centre`` in colour ``bgr``."""
+    col = is_color(img, bgr)
+    ang = np.linspace(0, 2 * np.pi, 36, endpoint=False)
+    pts = np.round(np.asarray(centre) + r * np.stack([np.cos(ang), np.sin(ang)], 1)).astype(int)
+    return float(np.mean([col[y - 1 : y + 2, x - 1 : x + 2].any() for x, y in pts]))
+
+
+def layout(report, w=640, h=360):
+    d = overlay._data_for(report)
+    return overlay._layout(d, w, h, overlay._Style.for_size(w, h))
+
+
+@pytest.fixture(scope="module")
+def knee_report():
+    rep, _ = analyse(n_reps=3, knee_top_per_rep=[90, 90, 20], peak_hip_ext_deg=12)
+    assert [[f.rule_id for f in r.findings] for r in rep.reps] == [[], [], ["knee_straightened"]]
+    return rep
+
+
+def test_an_arched_rep_is_drawn_on_the_trunk_strongest_at_its_top(report):
+    arched = report.reps[1].rep
+    xy = report.pose.xyzv[:, :, :2]
+    top = draw_frame(blank(), arched.top_frame, report)
+    assert red_share_on_trunk(top, xy[arched.top_frame]) > 0.8
+    # Faded in from the rep's start: at its first frame the band is a blend, not yet red.
+    early = draw_frame(blank(), arched.start_frame, report)
+    assert red_share_on_trunk(early, xy[arched.start_frame]) < 0.2
+    # Not on the clean reps, and not after the arched rep has ended (its words stay in the header).
+    strip_top = layout(report).strip[1]
+    for i in (report.reps[0].rep.top_frame, report.reps[2].rep.top_frame, arched.end_frame + 5):
+        img = draw_frame(blank(), i, report)
+        h = header_height(draw_frame(blank(), DROPOUT, report))
+        assert red_pixels(img[h + 8 : strip_top]) == 0, i
+        assert red_share_on_trunk(img, xy[i]) == 0.0, i
+
+
+def test_a_straightened_knee_is_ringed_at_its_top(knee_report):
+    rep = knee_report
+    r = overlay._knee_radius(overlay._Style.for_size(640, 360))
+    xy = rep.pose.xyzv[:, :, :2]
+    bad = rep.reps[2].rep.top_frame
+    img = draw_frame(blank(), bad, rep)
+    assert ring_share(img, xy[bad, L.RIGHT_KNEE], r, RED) > 0.8
+    assert red_share_on_trunk(img, xy[bad]) == 0.0  # the knee, not the back
+    for i in (rep.reps[0].rep.top_frame, rep.reps[1].rep.top_frame):
+        img = draw_frame(blank(), i, rep)
+        assert ring_share(img, xy[i, L.RIGHT_KNEE], r, RED) == 0.0, i
+
+
+def card_box(img: np.ndarray):
+    """The bounding box (x0, y0, x1, y1) of the summary card's dark grey on a black frame, or None
+    when there is hardly any of it."""
+    grey = round(overlay._PANEL_GREY * overlay._CARD_ALPHA)
+    mask = np.all(np.abs(img.astype(int) - grey) <= 2, axis=-1)
+    rows = np.flatnonzero(mask.mean(axis=1) > 0.3)
+    if rows.size < 20:
+        return None
+    cols = np.flatnonzero(mask[rows].mean(axis=0) > 0.3)
+    return cols.min(), rows.min(), cols.max() + 1, rows.max() + 1
+
+
+def test_the_summary_card_covers_the_last_second(report):
+    d = overlay.overlay_data(report)
+    t = report.pose.t_s
+    n = len(t)
+    assert t[-1] - t[d.card_from] <= overlay.CARD_S
+    assert t[-1] - t[d.card_from - 1] > overlay.CARD_S
+    lumbar = rule("lumbar_hyperextension")
+    assert [ln.text for ln in d.card] == [
+        "3 reps",
+        f"fault: {lumbar.title} (rep 2)",
+        f"Cue: {lumbar.cue}",
+    ]
+    last = draw_frame(blank(), n - 1, report)
+    box = card_box(last)
+    assert box is not None
+    x0, y0, x1, y1 = box
+    assert x1 - x0 > 0.6 * 640
+    assert red_pixels(last[y0:y1, x0:x1]) > 300  # the fault's line and the border
+    # Clear of the header and the strip.
+    sx0, sy0, sx1, sy1 = layout(report).strip
+    assert y0 >= header_height(draw_frame(blank(), DROPOUT, report))
+    assert y1 <= sy0 or y0 >= sy1
+    assert card_box(draw_frame(blank(), d.card_from - 1, report)) is None
+
+
+def with_findings(report, per_rep):
+    reps = tuple(
+        dataclasses.replace(r, findings=tuple(Finding(c, k + 1, s, 10.0, 5.0, "") for c, s in fs))
+        for k, (r, fs) in enumerate(zip(report.reps, per_rep))
+    )
+    return dataclasses.replace(report, reps=reps)
+
+
+def test_the_cue_is_the_most_severe_then_the_most_frequent_finding(report):
+    knee, lumbar, squeeze = (
+        rule(c) for c in ("knee_straightened", "lumbar_hyperextension", "no_squeeze")
+    )
+    worse = with_findings(
+        report,
+        [[(knee.code, "warning")], [(lumbar.code, "fault")], [(knee.code, "warning")]],
+    )
+    card = [ln.text for ln in overlay.overlay_data(worse).card]
+    assert card[-1] == f"Cue: {lumbar.cue}"
+    assert f"warning: {knee.title} (reps 1, 3)" in card
+    more = with_findings(
+        report,
+        [[(knee.code, "warning")], [(lumbar.code, "warning")], [(knee.code, "warning")]],
+    )
+    assert overlay.overlay_data(more).card[-1].text == f"Cue: {knee.cue}"
+    notes = with_findings(report, [[(squeeze.code, "info")], [], []])
+    card = [ln.text for ln in overlay.overlay_data(notes).card]
+    assert card[:2] == ["3 reps", "no form faults"] and card[-1] == f"Cue: {squeeze.cue}"
+
+
+def test_a_clip_that_is_not_a_kickback_or_cannot_be_told_gets_the_reason_on_the_card():
+    rep, _ = analyse(exercise="bird_dog", n_reps=3)
+    card = overlay.overlay_data(rep).card
+    assert card[0].text == "not a kickback"
+    assert card[1].text.lower() == rep.exercise.reason.lower()
+    unsure = dataclasses.replace(
+        rep, exercise=dataclasses.replace(rep.exercise, outcome="cannot_tell")
+    )
+    assert overlay.overlay_data(unsure).card[0].text == "cannot tell"
+    img = draw_frame(blank(), len(rep.pose) - 1, unsure)
+    assert card_box(img) is not None
+
+
+def test_the_strip_shows_rep_numbers_under_the_cursor_a_scale_and_the_limit(report):
+    x0, y0, x1, y1 = layout(report).strip
+    d = overlay._data_for(report)
+    g = overlay._strip_geom(d, x1 - x0, y1 - y0, overlay._Style.for_size(640, 360))
+    number_row = slice(y0, y0 + g.plot[1] - 2)
+    for k, colour in ((0, overlay.SEVERITY_BGR["ok"]), (1, RED)):
+        i = report.reps[k].rep.top_frame  # the cursor stands on this rep's top
+        img = draw_frame(blank(), i, report)
+        cx = x0 + int(round(g.xs[i]))
+        assert is_color(img[number_row, cx - 8 : cx + 9], colour).sum() > 5, k
+    # The limit the reps were judged against: a dashed row between the clean tops (12 degrees)
+    # and the arched one, where the curve crosses it.
+    img = draw_frame(blank(), 5, report)
+    limit = is_color(img[y0:y1, x0:x1], overlay._LIMIT_BGR, 30)
+    rows = np.flatnonzero(limit.sum(axis=1) > 0.25 * (x1 - x0))
+    assert rows.size and np.ptp(rows) <= 2
+    assert abs(rows.mean() - g.to_y(report.rules.hip_extension_limit_deg)) <= 1.5
+    for k, colour, above in ((0, overlay.SEVERITY_BGR["ok"], False), (1, RED, True)):
+        cx = int(round(g.xs[report.reps[k].rep.top_frame]))
+        mark = is_color(img[y0 + g.plot[1] : y1, x0 + cx - 3 : x0 + cx + 4], colour)
+        mark_y = g.plot[1] + np.flatnonzero(mark.any(axis=1)).mean()
+        assert (mark_y < rows.mean()) == above, k
+    # The scale: degree labels in the gutter left of the plot.
+    gutter = img[y0:y1, x0 : x0 + g.plot[0] - 2]
+    scale = is_color(gutter, overlay._SCALE_BGR, 30) | is_color(gutter, overlay._LIMIT_BGR, 30)
+    assert scale.sum() > 20
+
+
+def test_angle_labels_stay_off_the_limbs(report, monkeypatch):
+    labels = []
+    real = overlay._text
+
+    def spy(img, org, text, *a, **kw):
+        if text.startswith(("hip ", "knee ")):
+            labels.append((org, text, a[0]))
+        return real(img, org, text, *a, **kw)
+
+    monkeypatch.setattr(overlay, "_text", spy)
+    frames = [5, report.reps[0].rep.start_frame - 3] + [r.rep.top_frame for r in report.reps]
+    st = overlay._Style.for_size(640, 360)
+    for i in frames:
+        labels.clear()
+        draw_frame(blank(), i, report)
+        assert [t.split()[0] for _, t, _ in labels] == ["hip", "knee"], i
+        pts = overlay._limb_points(report.pose.xyzv[i, :, :2], 2.0)
+        for (x, y), text, scale in labels:
+            tw, th = overlay._text_w(text, scale, st.thick), overlay._text_h(scale, st.thick)
+            inside = (pts[:, 0] >= x) & (pts[:, 0] <= x + tw)
+            inside &= (pts[:, 1] >= y - th) & (pts[:, 1] <= y)
+            assert not inside.any(), (i, text)
+
+
+def test_header_and_strip_keep_off_the_head_and_the_feet_of_a_standing_person():
+    rep, _ = analyse(variant="standing", n_reps=2, arch_per_rep=[15, 0])
+    assert rep.exercise.variant == "standing"
+    xy = rep.pose.xyzv[:, :, :2]
+    feet = [L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, L.LEFT_ANKLE]
+    head = [L.NOSE, L.LEFT_EAR, L.RIGHT_EAR]
+    # The person fills the frame's height: the usual placement would cover both.
+    assert np.nanmin(xy[:, head, 1]) < 40 and np.nanmax(xy[:, feet, 1]) > 360 - 40
+    for w, h in ((640, 360), (1920, 1080)):
+        lay = layout(rep, w, h)
+        d = overlay._data_for(rep)
+        st = overlay._Style.for_size(w, h)
+        bar = max(
+            overlay._header_size(i, d, st, lay.header_x[1] - lay.header_x[0])[0]
+            for i in range(len(rep.pose))
+        )
+        hx0, hx1 = lay.header_x
+        hbox = (hx0, 0, hx1, bar) if lay.header_top else (hx0, h - bar, hx1, h)
+        s = np.array([w / 640, h / 360])
+        for box, parts in ((hbox, head + feet), (lay.strip, head + feet)):
+            p = xy[:, parts].reshape(-1, 2) * s
+            p = p[np.isfinite(p).all(axis=1)]
+            inside = (p[:, 0] >= box[0]) & (p[:, 0] < box[2]) & (p[:, 1] >= box[1])
+            inside &= p[:, 1] < box[3]
+            assert not inside.any(), (w, box)
+
+
+def test_text_is_sized_for_the_frame_from_360p_to_4k(report):
+    hs = {
+        h: header_height(draw_frame(blank(w, h), DROPOUT, report))
+        for w, h in ((640, 360), (3840, 2160))
+    }
+    assert 5.0 < hs[2160] / hs[360] < 7.0
+
+
+@pytest.mark.mediapipe
+def test_the_bundled_sample_is_marked_where_its_form_broke():
+    from kickcheck import analyze_video
+    from kickcheck.video import FrameReader
+
+    report = analyze_video(SAMPLE)
+    codes = [[f.rule_id for f in r.findings if f.severity == "fault"] for r in report.reps]
+    assert codes == [[], ["lumbar_hyperextension"], [], ["knee_straightened"], []]
+    tops = {r.rep.top_frame: r.rep.index for r in report.reps}
+    last = len(report.pose) - 1
+    xy = report.pose.xyzv[:, :, :2]
+    knee = L.RIGHT_KNEE if report.exercise.working_side == "right" else L.LEFT_KNEE
+    r = overlay._knee_radius(overlay._Style.for_size(report.video.width, report.video.height))
+    seen = set()
+    for frame in FrameReader(SAMPLE):
+        i = frame.index
+        if i not in tops and i != last:
+            continue
+        img = draw_frame(frame.image_bgr, i, report)
+        seen.add(i)
+        if i == last:
+            assert card_box(draw_frame(blank(), i, report)) is not None
+            continue
+        k = tops[i]
+        assert (red_share_on_trunk(img, xy[i]) > 0.8) == (k == 2), k
+        assert (ring_share(img, xy[i, knee], r, RED) > 0.8) == (k == 4), k
+    assert seen == set(tops) | {last}
+
+
+def test_the_overlay_draws_the_labels_as_the_pipeline_repaired_them():
+    """MediaPipe swaps the legs' labels for stretches; the pipeline mirrors them back, and the
+    overlay must draw the working leg on the leg that kicked, not on MediaPipe's raw label."""
+    from kickcheck.landmarks import SWAP_LR, Landmark
+    from kickcheck.overlay import overlay_data
+    from kickcheck.pipeline import analyze_pose
+    from kickcheck.types import VideoInfo
+    from tests.fixtures import make_pose_sequence
+
+    frames = list(range(100, 130))
+    pose, _ = make_pose_sequence(n_reps=3, seed=4, swap_lr_frames=frames)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    report = analyze_pose(pose, info)
+    assert report.lr_swapped is not None and report.lr_swapped[frames].all()
+    data = overlay_data(report)
+    knee = Landmark.RIGHT_KNEE
+    raw = pose.xyzv[frames][:, :, :2]
+    np.testing.assert_allclose(data.xy[frames][:, knee], raw[:, SWAP_LR][:, knee])
+    assert not np.allclose(data.xy[frames][:, knee], raw[:, knee])

@@ -30,10 +30,15 @@ SAMPLE = Path("samples") / "kickback_sample.mp4"  #: relative to ROOT, as the pa
 OUT = ROOT / "docs" / "img"
 
 
-def save_small(img: Image.Image, path: Path, width: int | None = None) -> None:
+def save_small(
+    img: Image.Image,
+    path: Path,
+    width: int | None = None,
+    method: Image.Quantize = Image.Quantize.MEDIANCUT,
+) -> None:
     if width is not None and img.width > width:
         img = img.resize((width, round(img.height * width / img.width)), Image.Resampling.LANCZOS)
-    img = img.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=0)
+    img = img.convert("RGB").quantize(colors=256, method=method, dither=0)
     img.save(path, optimize=True)
     print(f"{path.relative_to(ROOT)}: {img.width}x{img.height}, {path.stat().st_size // 1024} KiB")
 
@@ -48,7 +53,10 @@ def overlay_frames(report, wanted: dict[int, str]) -> None:
     for frame in FrameReader(SAMPLE):
         if frame.index in tops:
             rgb = cv2.cvtColor(draw_frame(frame.image_bgr, frame.index, report), cv2.COLOR_BGR2RGB)
-            save_small(Image.fromarray(rgb), OUT / tops[frame.index])
+            # Octree keeps the overlay's small marks in their colours (median cut greyed them).
+            save_small(
+                Image.fromarray(rgb), OUT / tops[frame.index], method=Image.Quantize.FASTOCTREE
+            )
         if frame.index >= max(tops):
             break
 
