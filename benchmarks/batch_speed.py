@@ -1,14 +1,15 @@
-"""Batch throughput: in this process vs a Dask LocalCluster, measured rather than assumed.
+"""Batch throughput with 1 and 2 Dask workers, and each worker's peak memory, measured.
 
     python benchmarks/batch_speed.py N [--workers 2] [--sample samples/kickback_sample.mp4]
 
-Copies the sample N times into a temporary folder, scores the folder with
-``kickcheck.batch.score_folder`` once in this process (``workers=1``, no Dask) and once on a
-``LocalCluster`` of ``--workers`` single-threaded processes on 127.0.0.1, and prints clips/s and
-speed as a multiple of real time (seconds of video per wall-clock second) for each, plus the
-speed-up. Wall time is end to end, including the cluster's start-up and each worker's first
-model load, because that is what a user waits for. Every clip must come back ``ok`` with the same
-rep count in both runs, or the figures are not printed.
+Makes N copies of the sample (each with one different byte in a trailing ``free`` box, so every
+clip has its own content hash and nothing is resumed), scores the folder with
+``kickcheck.batch.score_folder`` on a ``LocalCluster`` of 1 and then of ``--workers``
+single-threaded processes on 127.0.0.1 (the real MediaPipe model), and prints clips per minute
+for each, the ratio, the peak resident memory of each worker process (``ru_maxrss``), the number
+of cores and the load average before each run. Wall time is end to end from the first clip
+submitted (the clusters are started first), including each worker's first model load. Every clip
+must come back ``ok`` with the same rep count in both runs, or the figures are not printed.
 """
 
 from __future__ import annotations
@@ -16,25 +17,42 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import struct
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from kickcheck.batch import score_folder, totals  # noqa: E402
+from kickcheck.batch import local_client, score_folder  # noqa: E402
 
 
-def _run(folder: str, out: str, workers: int) -> tuple[float, list[dict]]:
-    t0 = time.perf_counter()
-    rows = score_folder(folder, out, workers=workers)
-    return time.perf_counter() - t0, rows
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def _copy_with_own_bytes(src: str, dst: str, i: int) -> None:
+    """A copy whose bytes differ: an MP4 ``free`` box holding ``i`` appended at the end."""
+    shutil.copy(src, dst)
+    with open(dst, "ab") as fh:
+        fh.write(struct.pack(">I4sI", 12, b"free", i))
+
+
+def _run(folder: str, out: str, workers: int) -> tuple[float, list[dict], list[float]]:
+    with local_client(workers) as client:
+        t0 = time.perf_counter()
+        rows = score_folder(folder, out, scheduler=client.scheduler.address)
+        wall = time.perf_counter() - t0
+        peaks = sorted(client.run(_peak_rss_mb).values())
+    return wall, rows, peaks
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("n", type=int, help="how many copies of the sample to score")
-    ap.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
+    ap.add_argument("n", type=int, help="how many clips to score (copies of the sample)")
+    ap.add_argument("--workers", type=int, default=2, help="workers of the second run (2)")
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--sample", default=os.path.join(here, "..", "samples", "kickback_sample.mp4"))
     args = ap.parse_args()
@@ -44,28 +62,32 @@ def main() -> int:
         folder = os.path.join(tmp, "clips")
         os.mkdir(folder)
         for i in range(args.n):
-            shutil.copy(args.sample, os.path.join(folder, f"clip_{i:03d}.mp4"))
+            _copy_with_own_bytes(args.sample, os.path.join(folder, f"clip_{i:03d}.mp4"), i)
         results = {}
-        for label, workers in (("in-process", 1), (f"LocalCluster x{args.workers}", args.workers)):
-            wall_s, rows = _run(folder, os.path.join(tmp, f"out_{workers}"), workers)
+        for workers in (1, args.workers):
+            load = os.getloadavg()[0]
+            wall, rows, peaks = _run(folder, os.path.join(tmp, f"out_{workers}"), workers)
             bad = [r for r in rows if r["status"] != "ok"]
             if bad:
-                print(f"{label}: {len(bad)} clips not ok, e.g. {bad[0]}", file=sys.stderr)
+                print(f"{workers} workers: {len(bad)} clips not ok, e.g. {bad[0]}", file=sys.stderr)
                 return 1
-            t = totals(rows, wall_s)
-            results[label] = (wall_s, t, [r["reps"] for r in rows])
+            per_min = 60.0 * args.n / wall
+            results[workers] = (per_min, [r["reps"] for r in rows])
+            mem = ", ".join(f"{p:.0f}" for p in peaks)
             print(
-                f"{label:<17} {args.n} clips, {t['video_s']:.1f} s of video, {wall_s:6.1f} s wall: "
-                f"{args.n / wall_s:.3f} clips/s, {t['x_real_time']:.2f}x real time",
+                f"{workers} worker{'s' if workers > 1 else ' '}: {args.n} clips in {wall:6.1f} s: "
+                f"{per_min:5.2f} clips/min; peak memory per worker {mem} MB "
+                f"(load before {load:.1f})",
                 flush=True,
             )
-        (w1, _, reps1), (wn, _, repsn) = results.values()
+        (one, reps1), (many, repsn) = results[1], results[args.workers]
         if reps1 != repsn:
             print(f"rep counts differ between runs: {reps1} vs {repsn}", file=sys.stderr)
             return 1
-        cores = os.cpu_count()
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"speed-up x{args.workers} workers: {w1 / wn:.2f} ({cores} cores, load {load:.1f})")
+        print(
+            f"ratio {args.workers} workers / 1 worker: {many / one:.2f} "
+            f"({os.cpu_count()} cores, load now {os.getloadavg()[0]:.1f})"
+        )
     return 0
 
 

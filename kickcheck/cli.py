@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
 from kickcheck import __version__
-from kickcheck.console import OneLineCommand, progress_bar
+from kickcheck.console import OneLineCommand, progress_bar, shared_options
 from kickcheck.errors import CannotTellError, NotAKickbackError, OutputError
 from kickcheck.quiet import quiet_native_stderr
 
@@ -80,16 +83,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 )
 @click.option("--mot", "mot_path", metavar="PATH", help="Write the angles as an OpenSim .mot file.")
 # --- end pages ---
-@click.option(
-    "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
-)
-@click.option("--variant", type=click.Choice(["quadruped", "standing"]), help="Force the variant.")
-@click.option(
-    "--side",
-    type=click.Choice(["left", "right"]),
-    help="Force the working side (the person's own).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@shared_options
 @click.option(
     "--print-config",
     is_flag=True,
@@ -106,7 +100,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     callback=_show_version,
     help="Print the versions of kickcheck, mediapipe, opencv, numpy and av, and exit.",
 )
-def main(
+def analyse(
     video: str,
     json_path: str | None,
     csv_path: str | None,
@@ -125,6 +119,8 @@ def main(
     Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
     2 bad path or option, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config,
     7 model, 8 output, 10 too short; interrupted by a signal: 128 + its number (130 Ctrl-C).
+
+    A folder of clips: `kickcheck batch FOLDER --out DIR` (see `kickcheck batch --help`).
     """
     from kickcheck.atomic import atomic_write_text, check_output_folder, check_outputs
     from kickcheck.config import load_config
@@ -198,6 +194,47 @@ def main(
         raise NotAKickbackError(report.exercise.reason)
     if report.rep_count == 0:
         raise NotAKickbackError("no complete kickback reps were found")
+
+
+class KickcheckGroup(click.Group):
+    """``kickcheck``: a group whose default command analyses one clip.
+
+    ``kickcheck batch ...`` runs the ``batch`` command; anything else (``kickcheck clip.mp4``,
+    ``kickcheck --help``, ``kickcheck --version``) goes to the one-clip command, so every option
+    of the one-clip command keeps working. A clip named after a command: ``kickcheck ./batch``.
+    """
+
+    def __init__(self, default: click.Command, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.default = default
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if argv and argv[0] in self.commands:
+            command, argv = self.commands[argv[0]], argv[1:]
+            prog_name = f"{prog_name or self.name} {command.name}"
+        else:
+            command = self.default
+        return command.main(argv, prog_name, complete_var, standalone_mode, **extra)
+
+
+def _group() -> KickcheckGroup:
+    from kickcheck.batch import batch_command
+
+    group = KickcheckGroup(analyse, name="kickcheck")
+    group.add_command(batch_command)
+    return group
+
+
+#: The ``kickcheck`` command: ``kickcheck VIDEO [options]`` and ``kickcheck batch FOLDER``.
+main = _group()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -112,8 +112,11 @@ class OneLineCommand(click.Command):
     ``--help`` and ``--version`` work as usual.
     """
 
+    #: The name its messages start with (``"kickcheck batch"``); the command's name if None.
+    prog: str | None = None
+
     def _prog(self) -> str:
-        return self.name or "kickcheck"
+        return self.prog or self.name or "kickcheck"
 
     def main(  # type: ignore[override]
         self,
@@ -161,6 +164,28 @@ class OneLineCommand(click.Command):
                 f"(please report it; {DEBUG_ENV}=1 shows the traceback)",
                 EXIT_UNEXPECTED,
             )
+
+
+def shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every kickcheck command takes: ``--config``, ``--variant``, ``--side``, ``-q``
+    (parameters ``config_path``, ``variant``, ``side``, ``quiet``)."""
+    options: list[Callable[[Any], Any]] = [
+        click.option(
+            "--config", "config_path", metavar="FILE", help="TOML config overriding the defaults."
+        ),
+        click.option(
+            "--variant", type=click.Choice(["quadruped", "standing"]), help="Force the variant."
+        ),
+        click.option(
+            "--side",
+            type=click.Choice(["left", "right"]),
+            help="Force the working side (the person's own).",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
 
 
 @contextmanager
