@@ -14,9 +14,12 @@ process - for a file that is cut short, has frames without times, or is too shor
 second process (less than MIN_CHUNK_S per chunk). After the run the frame times of the stitched
 sequence must be the planned ones, or the clip is analysed again in one process.
 
-Workers are started with ``fork`` where there is one (no model is loaded in the parent, so each
-child starts its own), ignore Ctrl-C (the parent stops them) and are killed by the kernel if the
-parent dies (``PR_SET_PDEATHSIG``); an interrupted parent kills them before it exits.
+Workers are forked from a fork server (``_context``: never from a process that has run the
+model) and each loads its own model; they ignore Ctrl-C (the parent stops them) and are killed by the kernel if the
+parent dies (``PR_SET_PDEATHSIG``); an interrupted parent kills them before it exits. As with any
+``multiprocessing`` code, a script that calls ``analyze_video(..., jobs=2)`` needs the
+``if __name__ == "__main__":`` guard (the fork server imports the main script); without it the
+workers die at once and the clip is analysed in one process.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import queue
 import signal
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,7 +229,8 @@ def stitch(
 
 
 class ChunksDisagree(RuntimeError):
-    """The stitched frame times are not the planned ones (the caller analyses in one process)."""
+    """The chunks cannot be used (the stitched frame times are not the planned ones, or a worker
+    died): the caller analyses the clip in one process."""
 
 
 def run_chunks(
@@ -253,7 +258,7 @@ def run_chunks(
                 first,
             )
         )
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ctx = _context()
     progress_queue = ctx.Queue()
     ex = ProcessPoolExecutor(
         max_workers=len(jobs), mp_context=ctx, initializer=_init_worker, initargs=(progress_queue,)
@@ -270,6 +275,10 @@ def run_chunks(
         _drain(progress_queue, progress)
         parts = [f.result() for f in futures]
         ok = True
+    except BrokenProcessPool as err:
+        # A worker died before its chunk was done (out of memory, killed, or a script without
+        # ``if __name__ == "__main__":`` that the fork server re-imports): one process instead.
+        raise ChunksDisagree(f"a worker process died ({err})") from None
     finally:
         if not ok:  # interrupted or failed: stop the others now, not after their chunk
             for proc in list((getattr(ex, "_processes", None) or {}).values()):
@@ -282,6 +291,17 @@ def run_chunks(
     if len(all_times) != len(times) or not np.allclose(all_times, times, atol=1e-6):
         raise ChunksDisagree("the chunks' frames are not the clip's frames")
     return pose, all_times
+
+
+def _context() -> Any:
+    """``forkserver`` where there is one: a worker forked from a process that has run MediaPipe
+    dies at once (its graph's threads do not survive the fork), and the fork server never runs
+    it; it imports kickcheck and mediapipe once, so each worker starts in milliseconds."""
+    if "forkserver" not in mp.get_all_start_methods():  # pragma: no cover - not POSIX
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["kickcheck.parallel", "kickcheck.pose", "mediapipe"])
+    return ctx
 
 
 def _drain(q: Any, progress: ProgressFn | None) -> None:
