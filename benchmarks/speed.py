@@ -184,7 +184,13 @@ def one_size(path: str, n: int, jobs: int, out_dir: str) -> dict[str, float]:
     wall_ov, _, rss["+ overlay"] = timed(lambda: write_overlay(path, base, overlay_path))
     fps["overlay alone"] = n / wall_ov
     fps["+ overlay"] = n / (n / fps["both cores"] + wall_ov)
-    reps = {k: (r.rep_count, [sorted(f.rule_id for f in x.findings if f.severity != 'info') for x in r.reps]) for k, r in reports.items()}
+    reps = {
+        k: (
+            r.rep_count,
+            [sorted(f.rule_id for f in x.findings if f.severity != "info") for x in r.reps],
+        )
+        for k, r in reports.items()
+    }
     same = len({str(v) for v in reps.values()}) == 1
     print(f"  reps and flags the same in every mode: {same} {reps['one process']}")
     for k in ("both cores", "fast"):

@@ -48,8 +48,12 @@ ProgressFn = Callable[[int], None]
 #: model (about a second) than a second core gains.
 MIN_CHUNK_S = 8.0
 #: Frames a chunk reads before its own first frame, for the tracker and the landmark smoothing to
-#: settle (MediaPipe's landmark filter forgets its start within a few tenths of a second).
-WARMUP_S = 1.0
+#: settle. They never settle to the very same numbers (the tracker's crop feeds back into the next
+#: frame): after a second two runs still differ by ~1 px, and an ambiguous joint at the top of a
+#: kick can land elsewhere, so the seam is placed where the two agree on every joint.
+WARMUP_S = 2.0
+#: The seam is looked for in the last part of the warm-up: its first frames are never used.
+SEAM_FRACTION = 0.5
 #: Landmarks compared at the seam: the body's joints (the face's are left out).
 _SEAM_LANDMARKS = [
     int(Landmark[f"{side}_{j}"])
@@ -175,11 +179,12 @@ def _pose_chunk(
 
 
 def seam(a: dict[str, Any], b: dict[str, Any], start: int, times: np.ndarray, fps: float) -> int:
-    """The frame where chunk ``b`` takes over from ``a``: in the second half of their overlap
-    (before ``start``, ``b``'s own first frame), where their joints agree best."""
+    """The frame where chunk ``b`` takes over from ``a``: in the later part of their overlap
+    (SEAM_FRACTION of it, up to ``b``'s own first frame ``start``), where the worst of their body
+    joints agree best; on a tie the latest such frame (``b``'s tracker has settled longest)."""
     ta, tb = a["t_s"], b["t_s"]
-    lo_t = times[max(0, start - max(1, int(round(WARMUP_S * fps / 2))))]
-    cand = tb[(tb >= lo_t - 1e-9) & (tb <= times[start] + 1e-9)]
+    lo = max(0, start - max(1, int(round(WARMUP_S * fps * SEAM_FRACTION))))
+    cand = tb[(tb >= times[lo] - 1e-9) & (tb <= times[start] + 1e-9)]
     best, best_d = times[start], np.inf
     for t in cand:
         ia, ib = np.searchsorted(ta, t), np.searchsorted(tb, t)
@@ -188,9 +193,9 @@ def seam(a: dict[str, Any], b: dict[str, Any], start: int, times: np.ndarray, fp
         d = np.linalg.norm(
             a["xyzv"][ia, _SEAM_LANDMARKS, :2] - b["xyzv"][ib, _SEAM_LANDMARKS, :2], axis=1
         )
-        d = float(np.median(d)) if np.isfinite(d).any() else np.inf
-        if d < best_d:
-            best, best_d = t, d
+        worst = float(np.max(d)) if np.isfinite(d).all() else np.inf
+        if worst <= best_d:
+            best, best_d = t, worst
     return int(np.searchsorted(times, best - 1e-9))
 
 
