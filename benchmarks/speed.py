@@ -93,7 +93,11 @@ class PeakRSS:
 
     def _sample(self) -> float:
         total = 0
-        for p in [self.proc, *self.proc.children(recursive=True)]:
+        try:
+            procs = [self.proc, *self.proc.children(recursive=True)]
+        except psutil.Error:  # the process has ended
+            return 0.0
+        for p in procs:
             try:
                 total += p.memory_info().rss
             except psutil.Error:
