@@ -144,7 +144,7 @@ def _near_side(truth: dict) -> str:
     return truth["facing"]  # facing right shows the right side
 
 
-def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
+def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False, fast: bool = False) -> dict:
     """Render (or, with ``reuse``, load) one clip and its truth, run the pipeline, compare.
 
     With ``reuse`` the clip, its truth and its pose landmarks (``.pose.npz``) are taken from an
@@ -152,7 +152,7 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
     seconds after a change to the gate, reps or rules.
     """
     truth_path = path[: -len(".mp4")] + ".truth.json"
-    pose_path = path[: -len(".mp4")] + ".pose.npz"
+    pose_path = path[: -len(".mp4")] + (".fast" if fast else "") + ".pose.npz"
     truth = None
     if reuse and os.path.exists(truth_path) and os.path.exists(path):
         with open(truth_path, encoding="utf-8") as fh:
@@ -178,7 +178,7 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False) -> dict:
         )
         report = analyze_pose(pose, info, cfg)
     else:
-        report = analyze_video(path, cfg)
+        report = analyze_video(path, cfg, fast=fast)
         save_pose_npz(pose_path, report.pose)
     secs = time.perf_counter() - t0
     frames = truth["frames"]
@@ -309,6 +309,9 @@ def main(argv=None) -> int:
         help="with --out: reuse clips, truth and landmarks of an earlier run there",
     )
     ap.add_argument("--config", help="kickcheck TOML config to score with")
+    ap.add_argument(
+        "--fast", action="store_true", help="score with kickcheck's --fast mode (a frame stride)"
+    )
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
     items = grid(args.quick)
@@ -322,7 +325,7 @@ def main(argv=None) -> int:
     for i, (cond, spec) in enumerate(items):
         path = os.path.join(out, f"clip{i:03d}.mp4")
         try:
-            r = evaluate(spec, path, cfg, reuse=args.reuse and bool(args.out))
+            r = evaluate(spec, path, cfg, reuse=args.reuse and bool(args.out), fast=args.fast)
         except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
             print(f"[{i + 1}/{len(items)}] {cond}: ERROR {type(exc).__name__}: {exc}", flush=True)
             continue

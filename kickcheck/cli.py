@@ -84,6 +84,20 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option("--mot", "mot_path", metavar="PATH", help="Write the angles as an OpenSim .mot file.")
 # --- end pages ---
 @shared_options
+# --- speed (kickcheck.parallel, kickcheck.resample) ---
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Run the pose model on N processes, each on a part of the clip (default: the cores).",
+)
+@click.option(
+    "--fast",
+    is_flag=True,
+    help="Run the pose model on about 15 frames per second (every 2nd frame at 30 fps).",
+)
+# --- end speed ---
 @click.option(
     "--print-config",
     is_flag=True,
@@ -113,18 +127,21 @@ def analyse(
     html_path: str | None = None,
     plots_dir: str | None = None,
     mot_path: str | None = None,
+    jobs: int | None = None,
+    fast: bool = False,
 ) -> None:
     """Check the form of a glute-kickback video: count the reps and flag faults rep by rep.
 
     Film from the side. Prints one line per rep and a verdict. Exit codes: 0 success,
     2 bad path or option, 3 unreadable video, 4 no person, 5 no kickbacks, 6 bad config,
-    7 model, 8 output, 10 too short; interrupted by a signal: 128 + its number (130 Ctrl-C).
+    7 model, 8 output, 10 too short, 11 cannot tell from this camera angle; interrupted by a signal: 128 + its number (130 Ctrl-C).
 
     A folder of clips: `kickcheck batch FOLDER --out DIR` (see `kickcheck batch --help`).
     """
     from kickcheck.atomic import atomic_write_text, check_output_folder, check_outputs
     from kickcheck.config import load_config
     from kickcheck.export import frames_csv as make_frames_csv
+    from kickcheck.parallel import default_jobs
     from kickcheck.pipeline import analyze_video
     from kickcheck.report import reps_csv, to_dict, to_text
     from kickcheck.video import probe
@@ -154,7 +171,9 @@ def analyse(
 
     with progress_bar(info.frames_expected or None, "analysing", enabled=not quiet) as update:
         with quiet_native_stderr():
-            report = analyze_video(video, cfg, progress=update)
+            report = analyze_video(
+                video, cfg, progress=update, jobs=jobs or default_jobs(), fast=fast
+            )
     doc = to_dict(report)
     if json_path == "-":
         click.echo(json.dumps(doc, indent=2))

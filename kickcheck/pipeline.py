@@ -92,24 +92,67 @@ def analyze_video(
     config: Config | None = None,
     estimator: PoseEstimator | None = None,
     progress: ProgressFn | None = None,
+    *,
+    jobs: int = 1,
+    fast: bool = False,
 ) -> Report:
     """Analyse one video file end to end and return its report.
+
+    ``jobs`` > 1 runs the pose model on that many processes, each on a time chunk of the clip
+    (``kickcheck.parallel``; only with kickcheck's own model, and only for clips long enough to
+    gain from it). ``fast`` runs the model on every 2nd frame of a 30 fps clip (every 4th at
+    60 fps; ``kickcheck.resample``) and interpolates the landmarks in between.
 
     Raises a ``KickcheckError`` subclass for bad input (missing or unreadable file, no person).
     A clip that shows no kickbacks is *not* an error here: its report says why
     (``report.exercise.reason``); the CLI turns that into a non-zero exit.
     """
-    from kickcheck.video import FrameReader
+    from kickcheck.parallel import ChunksDisagree, chunk_plan, run_chunks
+    from kickcheck.resample import fast_stride, upsample_pose
+    from kickcheck.video import DecodeStats, FrameReader, prefetch
 
     cfg = config or load_config()
     if estimator is None:
         check_model()
-    reader = FrameReader(os.fspath(path), max_side=cfg.video.max_side_px)
+    max_side = cfg.video.max_side_px
+    reader = FrameReader(os.fspath(path), max_side=max_side)
     info = reader.info
-    pose = estimate_poses(reader, info.width, info.height, estimator=estimator, progress=progress)
-    stats = reader.stats
+    reader.stride = stride = fast_stride(info.fps) if fast else 1
+    tick = progress
+    if progress is not None and stride > 1:  # the bar counts the clip's frames
+
+        def tick(n: int) -> None:
+            progress(n * stride)
+
+    plan = chunk_plan(reader, jobs) if estimator is None and jobs > 1 else None
+    pose = None
+    if plan is not None:
+        try:
+            pose, times = run_chunks(
+                os.fspath(path),
+                plan,
+                max_side=max_side,
+                stride=stride,
+                fps=info.fps,
+                progress=progress,
+            )
+            n = len(times)
+            stats = DecodeStats(
+                frames_expected=info.frames_expected, frames_decoded=n, finished=True
+            )
+            info = dataclasses.replace(info, frame_count=n)
+        except ChunksDisagree:
+            pose = None  # analysed again below, in this process
+    if pose is None:
+        pose = estimate_poses(
+            prefetch(reader), info.width, info.height, estimator=estimator, progress=tick
+        )
+        times, stats = np.asarray(reader.times_s), reader.stats
+        info = reader.info
     if len(pose) == 0:
         raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
+    if stride > 1:
+        pose = upsample_pose(pose, times)
     info = dataclasses.replace(
         info,
         frame_count=len(pose),

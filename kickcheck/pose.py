@@ -77,18 +77,24 @@ def check_model(verify_hash: bool = True) -> str:
 
 
 class MediaPipePose:
-    """MediaPipe Pose in video mode, with the segmentation mask. Use as a context manager.
+    """MediaPipe Pose in video mode, with the segmentation mask (unless ``enable_segmentation`` is
+    False: then no mask and no silhouette measure). Use as a context manager.
 
     MediaPipe's and TFLite's native log lines (``INFO: Created TensorFlow Lite XNNPACK
     delegate``, ``W0000 ...``) are silenced while it starts, runs and closes (``quiet``), for
     library users as much as for the command line.
     """
 
-    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+    def __init__(
+        self,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+        enable_segmentation: bool = True,
+    ):
         self._kw = dict(
             static_image_mode=False,
             model_complexity=1,
-            enable_segmentation=True,
+            enable_segmentation=enable_segmentation,
             smooth_landmarks=True,
             smooth_segmentation=True,
             min_detection_confidence=min_detection_confidence,

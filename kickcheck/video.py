@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Sequence
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,7 @@ __all__ = [
     "choose_fps",
     "estimate_fps",
     "iter_frames",
+    "prefetch",
     "probe",
 ]
 
@@ -305,6 +308,7 @@ class _Probe:
     info: VideoInfo
     orient: _Orient
     stored_wh: tuple[int, int]  #: decoded pixel size before rotation
+    first_time_s: float | None = None  #: the first decoded frame's presentation time
 
 
 def _probe(path: StrPath) -> _Probe:
@@ -351,7 +355,8 @@ def _probe(path: StrPath) -> _Probe:
         codec=codec,
         frames_expected=frames_expected,
     )
-    return _Probe(info=info, orient=orient, stored_wh=(stored_w, stored_h))
+    first_t = _as_float(first.time)
+    return _Probe(info=info, orient=orient, stored_wh=(stored_w, stored_h), first_time_s=first_t)
 
 
 def probe(path: StrPath) -> VideoInfo:
@@ -431,19 +436,42 @@ class FrameReader:
     frames yielded. Each iteration decodes the file again from the start and resets ``.stats``;
     after a complete pass ``.info`` is corrected (``frame_count`` = frames decoded,
     ``duration_s`` = last timestamp + one frame step).
+
+    ``stride`` yields every stride-th frame only (``--fast``): the others are decoded (H.264
+    needs them) but never scaled or converted; ``.times_s`` holds the time of every frame decoded,
+    yielded or not, and ``Frame.index`` stays the frame's number in the clip. ``start_s`` /
+    ``end_s`` read a time window ``[start_s, end_s)`` of the clip's time (a seek to the keyframe
+    before it, then decoding forward); ``first_index`` is then the clip's number of the window's
+    first frame. Windows are for clean files (``--jobs``); ``.info`` is not corrected after one.
     """
 
     def __init__(
-        self, path: StrPath, info: VideoInfo | None = None, max_side: int | None = None
+        self,
+        path: StrPath,
+        info: VideoInfo | None = None,
+        max_side: int | None = None,
+        *,
+        stride: int = 1,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        first_index: int = 0,
     ) -> None:
         if max_side is not None and max_side < 2:
             raise ValueError(f"max_side must be at least 2 pixels, got {max_side}")
+        if stride < 1:
+            raise ValueError(f"stride must be at least 1, got {stride}")
         probed = _probe(path)
         self.path = Path(path)
         self.info: VideoInfo = info if info is not None else probed.info
         self._orient = probed.orient
+        self._first_time_s = probed.first_time_s
         self.rotation_deg: int = probed.info.rotation_deg
         self.mirrored: bool = _is_mirrored(probed.orient)
+        self.stride = stride
+        self.window = (start_s, end_s)
+        self._first_index = first_index
+        if (start_s is not None or end_s is not None) and self._first_time_s is None:
+            raise VideoOpenError(f"cannot read a time window of {path}: its frames carry no time")
         stored_w, stored_h = probed.stored_wh
         self.scale: float = 1.0
         if max_side is not None and max(stored_w, stored_h) > max_side:
@@ -455,14 +483,19 @@ class FrameReader:
         w, h = self._decode_wh
         self.frame_size_wh: tuple[int, int] = (h, w) if self._orient[0] else (w, h)
         self.stats = DecodeStats(frames_expected=self.info.frames_expected)
+        #: The time of every frame decoded in the last pass, also those ``stride`` skipped.
+        self.times_s: list[float] = []
 
     def __iter__(self) -> Iterator[Frame]:
         stats = DecodeStats(frames_expected=self.info.frames_expected)
         self.stats = stats
+        self.times_s = times = []
         step_s = 1.0 / self.info.fps
         reformatter = VideoReformatter()
         width, height = self._decode_wh
         resize = self.scale != 1.0
+        start_s, end_s = self.window
+        windowed = start_s is not None or end_s is not None
         try:
             container = _av_open_for_reading(self.path)
         except av.FFmpegError as err:  # the file changed since probe
@@ -473,9 +506,15 @@ class FrameReader:
             # Frame threads decode faster, but drop the frames in flight when a packet is cut
             # off; a file known to be cut short is decoded with slice threads only.
             stream.thread_type = "SLICE" if stats.data_missing else "AUTO"
-            t0: float | None = None
+            t0: float | None = self._first_time_s if windowed else None
+            if start_s is not None and t0 is not None and start_s > 0 and stream.time_base:
+                # Seek to the keyframe at or before the window; frames before it are skipped
+                # below without being converted.
+                container.seek(int((t0 + start_s) / stream.time_base), stream=stream, backward=True)
+            lo = -math.inf if start_s is None else start_s - 0.25 * step_s
+            hi = math.inf if end_s is None else end_s - 0.25 * step_s
             prev_t = -step_s
-            index = 0
+            index = self._first_index
             for frame in self._decoded(container, stream, stats):
                 raw_t = frame.time
                 if raw_t is not None and t0 is None:
@@ -485,6 +524,15 @@ class FrameReader:
                     t = prev_t + step_s
                     stats.timestamps_repaired += 1
                 prev_t = t
+                if t < lo:
+                    continue
+                if t >= hi:
+                    break
+                stats.frames_decoded += 1
+                times.append(t)
+                if index % self.stride:
+                    index += 1
+                    continue  # not analysed: decoded (it has to be) but not converted
                 rgb = reformatter.reformat(
                     frame,
                     width=width if resize else None,
@@ -494,11 +542,10 @@ class FrameReader:
                     src_color_range=frame.color_range,
                 )
                 image = _apply_orientation(rgb.to_ndarray(), self._orient)
-                stats.frames_decoded += 1
                 yield Frame(index=index, t_s=t, image_bgr=image)
                 index += 1
             stats.finished = True
-            if index:
+            if index and not windowed:
                 self.info = replace(self.info, frame_count=index, duration_s=float(prev_t + step_s))
         finally:
             container.close()
@@ -531,6 +578,62 @@ class FrameReader:
             yield from stream.codec_context.decode(None)
         except av.FFmpegError:
             pass
+
+
+#: Frames decoded ahead of the model by ``prefetch``: enough to cover a slow frame, few enough that
+#: memory does not grow (a 640x360 BGR frame is 0.7 MB).
+PREFETCH_FRAMES = 4
+
+
+def prefetch(frames: Iterable[Frame], depth: int = PREFETCH_FRAMES) -> Iterator[Frame]:
+    """``frames``, decoded ahead in a background thread into a queue of ``depth`` frames.
+
+    FFmpeg's decoder and scaler and MediaPipe's graph release the GIL, so decoding the next frame
+    overlaps the model's work on this one. The queue is bounded, so at most ``depth + 2`` frames
+    exist at a time. An exception in the reader is raised here, in the consumer; stopping early
+    (``close()``, an exception in the consumer) stops the reader and closes its iterator.
+    """
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        it = iter(frames)
+        try:
+            for frame in it:
+                if not put(("frame", frame)):
+                    break
+            else:
+                put(("end", None))
+        except BaseException as err:  # noqa: BLE001 - handed to the consumer
+            put(("error", err))
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=run, name="kickcheck-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = q.get()
+            if kind == "frame":
+                yield item
+            elif kind == "error":
+                raise item
+            else:
+                return
+    finally:
+        stop.set()
+        thread.join()
 
 
 def iter_frames(

@@ -331,7 +331,7 @@ def test_one_rep_long_is_long_enough():
 def test_cli_too_short_exits_10(clip: Path, monkeypatch):
     pose, _ = _first_frames(1)
 
-    def fake(path, cfg=None, estimator=None, progress=None):
+    def fake(path, cfg=None, estimator=None, progress=None, **_speed):
         info = VideoInfo(str(path), 30.0, 1, pose.width, pose.height, 1 / 30.0, 0)
         return pipeline.analyze_pose(pose, info, cfg)
 
