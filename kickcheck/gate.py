@@ -300,21 +300,27 @@ def judge(
     view = view_name(yaw)
     wide = force_variant is None and np.isfinite(yaw) and abs(yaw) > p.max_image_view_yaw_deg
 
+    def cannot_tell(why: str, *keys: str) -> Exercise:
+        return Exercise(
+            False,
+            None,
+            None,
+            facing_name,
+            view,
+            f"cannot tell from this camera angle: {why}",
+            f,
+            outcome="cannot_tell",
+            view_yaw_deg=yaw,
+            decided_by=("view_yaw_deg", *keys),
+        )
+
     def no(reason: str, variant: str | None = None, *keys: str) -> Exercise:
         if wide and not any(k in VIEW_INDEPENDENT_EVIDENCE for k in keys):
             # An image-plane criterion, seen too far off the side to trust: say so, not "no".
-            return Exercise(
-                False,
-                None,
-                None,
-                facing_name,
-                view,
-                f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° "
-                f"from the side view, too far to be sure that {reason}",
-                f,
-                outcome="cannot_tell",
-                view_yaw_deg=yaw,
-                decided_by=("view_yaw_deg", *keys),
+            return cannot_tell(
+                f"the camera stood about {abs(yaw):.0f}° from the side view, too far to be sure "
+                f"that {reason}",
+                *keys,
             )
         return Exercise(
             False,
@@ -343,19 +349,7 @@ def judge(
             if end_on or not np.isfinite(yaw)
             else f"the camera stood about {abs(yaw):.0f}° from the side view, {where} the person"
         )
-        return Exercise(
-            False,
-            None,
-            None,
-            facing_name,
-            view,
-            f"cannot tell from this camera angle: {seen}, where a kick and a sideways swing "
-            f"look alike",
-            f,
-            outcome="cannot_tell",
-            view_yaw_deg=yaw,
-            decided_by=("view_yaw_deg", "usable_frac"),
-        )
+        return cannot_tell(f"{seen}, where a kick and a sideways swing look alike", "usable_frac")
     rom3 = f["hip_rom3_deg"] if np.isfinite(f["hip_rom3_deg"]) else f["hip_rom_deg"]
     if max(f["hip_rom_deg"], rom3) < p.min_hip_rom_deg:
         return no(
