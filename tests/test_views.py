@@ -5,6 +5,8 @@ sweep (``benchmarks/viewsweep.py``) measures, with exact 3-D landmarks plus nois
 measures (``kickcheck/spatial.py``) are checked against the synthetic body's own geometry.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -154,3 +156,39 @@ def test_a_clip_of_only_partial_reps_is_still_a_kickback(variant):
     )
     assert report.exercise.is_kickback, report.exercise.reason
     assert report.rep_count == 0 and len(report.partial_reps) == 2
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 0.0, 30.0])
+def test_a_reverse_lunge_is_refused_by_its_bending_support_knee(yaw):
+    """The view sweep counted a rendered reverse lunge filmed from the side as 6 kickback reps: the
+    back leg's hip extends as it steps back, and its tops fall at the split stance, before the front
+    knee bends, so the other leg never seemed to follow. A kickback's support leg stays planted;
+    a lunge bends it to about 90 degrees with every rep."""
+    report, _ = run(exercise="reverse_lunge", yaw_deg=yaw, n_reps=4, noise_px=1.0, seed=12)
+    e = report.exercise
+    assert e.outcome == "not_kickback" and report.rep_count == 0
+    assert "support knee bent and straightened" in e.reason
+    assert e.evidence["support_knee_rom_deg"] == pytest.approx(90.0, abs=10.0)
+    kick, truth = run(variant="standing", yaw_deg=yaw, n_reps=4, noise_px=1.0, seed=12)
+    assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
+    assert kick.exercise.evidence["support_knee_rom_deg"] < 20.0
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 30.0])
+def test_a_bird_dog_is_refused_by_its_arm_even_when_the_hand_reads_low(yaw):
+    """On the view sweep, bird dogs filmed 30 degrees off the side at a 30-degree pitch were
+    counted: MediaPipe's 3-D hand stayed near the floor (it rose only 0.1-0.2 trunk lengths), but
+    the upper arm still swung forward. Reproduced by holding the world wrists on the floor below
+    the shoulders."""
+    pose, _ = make_pose_sequence(exercise="bird_dog", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=13)
+    world = pose.world.copy()
+    for shoulder, wrist in ((11, 15), (12, 16)):  # MediaPipe's shoulder and wrist indices
+        world[:, wrist] = world[:, shoulder] + np.array([0.0, 0.45, 0.0])  # y is down
+    pose = dataclasses.replace(pose, world=world)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    report = analyze_pose(pose, info, load_config())
+    e = report.exercise
+    assert e.evidence["hand_rise"] < 0.4  # the hand alone no longer tells
+    assert not e.is_kickback and report.rep_count == 0
+    assert "arm swung forward" in e.reason
+    assert e.evidence["arm_rise3_deg"] > 60.0
