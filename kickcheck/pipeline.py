@@ -235,6 +235,27 @@ def analyze_pose(
             f"{len(low)} swing(s) did not bring the thigh up to the trunk line and were not "
             "counted as reps"
         )
+    if not reps:
+        # Not one kick, complete or cut off by the clip's edge: whatever the clip-level features
+        # looked like, there is no kickback in it to count.
+        why = (
+            f"none of its {len(low)} swing(s) brought the thigh up to the trunk line"
+            if low
+            else f"the working thigh never rose and fell through a rep's range (at least "
+            f"{r.min_prominence_deg:g}°)"
+        )
+        exercise = dataclasses.replace(
+            exercise,
+            is_kickback=False,
+            working_side=None,
+            outcome="not_kickback",
+            reason=f"no kickbacks found: {why}",
+            decided_by=("hip_rom_deg", "hip_top3_deg"),
+        )
+        rules = getattr(cfg.rules, variant)
+        return Report(
+            info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped
+        )
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []

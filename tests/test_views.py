@@ -192,3 +192,22 @@ def test_a_bird_dog_is_refused_by_its_arm_even_when_the_hand_reads_low(yaw):
     assert not e.is_kickback and report.rep_count == 0
     assert "arm swung forward" in e.reason
     assert e.evidence["arm_rise3_deg"] > 60.0
+
+
+def test_a_clip_with_no_kick_at_all_is_not_a_kickback():
+    """A standing hamstring curl filmed from a 30-degree pitch passed the gate (MediaPipe's 3-D
+    thigh swung 26 degrees) but no swing made a rep: it was reported as a kickback clip with zero
+    reps. With not one kick, complete or partial, there is no kickback to report. Reproduced by
+    asking for reps larger than the kicks the clip holds."""
+    pose, _ = make_pose_sequence(variant="standing", n_reps=3, noise_px=1.0, seed=14)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    cfg = load_config()
+    hip_rom = analyze_pose(pose, info, cfg).exercise.evidence["hip_rom_deg"]
+    strict = cfg.model_copy(
+        update={"reps": cfg.reps.model_copy(update={"min_prominence_deg": hip_rom + 20.0})}
+    )
+    report = analyze_pose(pose, info, strict)
+    e = report.exercise
+    assert e.outcome == "not_kickback" and not e.is_kickback and e.working_side is None
+    assert report.rep_count == 0 and report.partial_reps == ()
+    assert "never rose and fell through a rep's range" in e.reason
