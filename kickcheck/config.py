@@ -94,8 +94,8 @@ class GateConfig(_Section):
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
     #: negative: the head below the hips
     standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)
-    #: the support knee's range of flexion (5th-95th percentile) while standing
-    standing_max_support_knee_rom_deg: PositiveDegrees
+    #: the support knee's range of flexion (5th-95th percentile), standing or kneeling
+    max_support_knee_rom_deg: PositiveDegrees
 
 
 class RepConfig(_Section):

@@ -229,19 +229,20 @@ def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
         and f["support_knee_drop"] > 0.3
         and f["support_knee_flex_deg"] >= 45.0
     )
-    if kneeling:
-        return "quadruped", "on all fours"
     standing = (
         pitch >= p.standing_min_trunk_pitch_deg
         and f["support_knee_flex_deg"] < 40.0
         and f["support_thigh_pitch_deg"] < 30.0
         and f["support_ankle_drop"] > 0.8
     )
-    if standing and f["support_knee_rom_deg"] > p.standing_max_support_knee_rom_deg:
+    if (kneeling or standing) and f["support_knee_rom_deg"] > p.max_support_knee_rom_deg:
         return None, (
             f"the support knee bent and straightened through {f['support_knee_rom_deg']:.0f}° "
-            "(as in a lunge or squat); in a kickback the support leg stays planted"
+            "(as in a lunge, a squat or mountain climbers); in a kickback the support leg stays "
+            "planted"
         )
+    if kneeling:
+        return "quadruped", "on all fours"
     if standing:
         return "standing", "standing on one leg"
     if flat and f["hand_drop"] <= 0.3:

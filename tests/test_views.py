@@ -211,3 +211,26 @@ def test_a_clip_with_no_kick_at_all_is_not_a_kickback():
     assert e.outcome == "not_kickback" and not e.is_kickback and e.working_side is None
     assert report.rep_count == 0 and report.partial_reps == ()
     assert "never rose and fell through a rep's range" in e.reason
+
+
+@pytest.mark.parametrize("kneeling", [True, False])
+def test_a_support_knee_that_folds_and_unfolds_is_not_a_planted_leg(kneeling):
+    """On the view sweep, mountain climbers filmed 30-45 degrees front-oblique were counted as
+    kickbacks on all fours: MediaPipe's legs did not seem to move in opposition, but the "support"
+    knee ranged over 64-96 degrees. A kneeling support knee stays bent near 90 degrees and a
+    standing one near straight; real kickback clips range over 56 degrees at most."""
+    from kickcheck.gate import posture
+
+    g = load_config().gate
+    if kneeling:  # on all fours: flat trunk, hands and support knee under the body, knee bent
+        f = dict(trunk_pitch_deg=10.0, hand_drop=0.9, support_knee_drop=0.8, face_up=0.0)
+        f |= dict(support_knee_flex_deg=95.0, support_thigh_pitch_deg=5.0, support_ankle_drop=0.8)
+    else:  # standing hinged on a straight, vertical support leg
+        f = dict(trunk_pitch_deg=45.0, hand_drop=0.2, support_knee_drop=1.0, face_up=0.0)
+        f |= dict(support_knee_flex_deg=10.0, support_thigh_pitch_deg=5.0, support_ankle_drop=1.9)
+    want = "quadruped" if kneeling else "standing"
+    for rom in (5.0, 56.0, g.max_support_knee_rom_deg - 1.0):
+        assert posture(f | {"support_knee_rom_deg": rom}, g)[0] == want
+    variant, seen = posture(f | {"support_knee_rom_deg": g.max_support_knee_rom_deg + 20.0}, g)
+    assert variant is None
+    assert "support knee bent and straightened" in seen
