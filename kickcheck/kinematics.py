@@ -117,15 +117,22 @@ def clean_landmarks(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float, max_gap_s: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Swap-repaired, gap-filled, low-passed image landmarks x,y,z [T,33,3], world landmarks
-    [T,33,3] (the same repair), and bool [T]: the frames whose labels were mirrored back.
+    [T,33,3] (the same repair, and their depth mirrored about the hips, see below), and bool [T]:
+    the frames whose labels were mirrored back.
 
     Filtering and gap filling run within each shot, never across a cut.
     """
     swapped = lr_swap_mask(pose.xyzv)
     max_gap = max(1, int(round(max_gap_s * fs_hz)))
     out = []
-    for pts in (pose.xyzv[:, :, :3], pose.world):
+    for pts, world in ((pose.xyzv[:, :, :3], False), (pose.world, True)):
         fixed = mirror_labels(np.asarray(pts, dtype=np.float64), swapped)
+        if world:
+            # MediaPipe's 3-D body is always a proper (right-handed) human: where it swapped the
+            # labels it also put the body the other way round in depth (the near leg far). Its
+            # labels mirrored back alone would leave a mirror-image body there, whose 3-D angles
+            # flip sign; mirroring its depth about the hips too restores the body.
+            fixed[swapped, :, 2] *= -1.0
         clean = np.full_like(fixed, np.nan)
         for s in np.unique(pose.shot_id):
             m = np.flatnonzero(pose.shot_id == s)

@@ -400,7 +400,8 @@ def test_swapped_frames_exchange_left_and_right() -> None:
     sw, truth = make_pose_sequence(seed=4, swap_lr_frames=frames)
     perm = np.asarray(SWAP_LR)
     np.testing.assert_array_equal(sw.xyzv[frames], clean.xyzv[frames][:, perm])
-    np.testing.assert_array_equal(sw.world[frames], clean.world[frames][:, perm])
+    # MediaPipe's 3-D body stays right-handed: swapped labels come with the depth mirrored
+    np.testing.assert_array_equal(sw.world[frames], clean.world[frames][:, perm] * [1, 1, -1])
     others = np.setdiff1d(np.arange(len(clean)), frames)
     np.testing.assert_array_equal(sw.xyzv[others], clean.xyzv[others])
     assert truth.swapped[frames].all() and truth.swapped.sum() == 3
