@@ -22,6 +22,8 @@ from kickcheck.metrics import frame_track, measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import renumber, segment_reps
 from kickcheck.rules import evaluate, knee_style, rep_ranges
+from kickcheck.score import mean_score
+from kickcheck.sets import compare_legs, position_change, score_and_analyse
 from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
 
 ProgressFn = Callable[[int], None]
@@ -235,6 +237,25 @@ def analyze_pose(
             f"{len(low)} swing(s) did not bring the thigh up to the trunk line and were not "
             "counted as reps"
         )
+    # Between sets people kneel up, sit back or turn round: a movement that raises a hip like a
+    # kick but moves both legs or the trunk with it is a change of position, not a rep.
+    moved = [
+        x
+        for x in reps
+        if position_change(
+            kin,
+            x,
+            "right" if right[x.top_frame] else "left",
+            max_other_leg_ratio=g.max_other_leg_ratio,
+            max_trunk_ratio=g.max_trunk_ratio,
+        )
+    ]
+    if moved:
+        reps = renumber([x for x in reps if x not in moved])
+        warnings.append(
+            f"{len(moved)} movement(s) that moved both legs or the trunk with the leg (a change "
+            "of position between sets) were not counted as reps"
+        )
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []
@@ -261,6 +282,15 @@ def analyze_pose(
     results = [
         dataclasses.replace(m, findings=evaluate(m, rules, variant, style)) for m in measured
     ]
+    # --- sets, scores, left against right ---
+    results, sets = score_and_analyse(results, facing, variant, cfg.sets, cfg.score)
+    if results:
+        # the clip's working side: the leg that kicked in most reps (the first set's on a tie)
+        n_right = sum(x.side == "right" for x in results)
+        most = "right" if n_right * 2 > len(results) else "left"
+        if n_right * 2 == len(results):
+            most = sets[0].side
+        exercise = dataclasses.replace(exercise, working_side=cfg.side or most)
     partial = tuple(x for x in reps if x.partial)
     if foot_out:
         warnings.append(
@@ -291,4 +321,7 @@ def analyze_pose(
         track=track,
         rules=rules,
         lr_swapped=swapped,
+        sets=sets,
+        legs=compare_legs(results, sets),
+        score=mean_score(results),
     )
