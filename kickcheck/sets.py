@@ -448,7 +448,7 @@ def leg_words(
         if not (math.isfinite(a.left) or math.isfinite(a.right)):
             continue
         line = f"{words}: left {_fmt(a.left, unit)}, right {_fmt(a.right, unit)}"
-        if math.isfinite(a.pct) and a.lower is not None:
+        if math.isfinite(a.pct) and a.lower is not None and round(a.pct) >= 1:
             line += f" ({a.lower} {a.pct:.0f} % lower)"
         elif least is None and a.lower is not None and round(abs(a.difference)) >= 1:
             line += f" ({a.lower} {abs(a.difference):.0f}{unit.strip()} lower)"
