@@ -259,7 +259,7 @@ def timeout_for(duration_s: float | None, minimum_s: float, factor: float) -> fl
 
 def output_paths(out: Path, base: str, extras: Sequence[str] = ()) -> dict[str, Path]:
     """The files one clip writes into ``out`` (``thumbnail``: a small still for ``index.html``;
-    ``curves`` and ``peaks``: its two charts)."""
+    ``curves``, ``peaks`` and ``sets``: its charts)."""
     paths = {
         "json": out / f"{base}.json",
         "csv": out / f"{base}.csv",
@@ -272,6 +272,7 @@ def output_paths(out: Path, base: str, extras: Sequence[str] = ()) -> dict[str, 
     if "plots" in extras:
         paths["curves"] = out / "plots" / f"{base}_curves.png"
         paths["peaks"] = out / "plots" / f"{base}_peaks.png"
+        paths["sets"] = out / "plots" / f"{base}_sets.png"
     return paths
 
 
@@ -357,11 +358,12 @@ def _write_outputs(path: str, report: Any, paths: dict[str, Path]) -> None:
         write_page(path, report, paths["html"])
     if "curves" in paths:
         from kickcheck.atomic import atomic_write_bytes
-        from kickcheck.plots import curves_figure, peaks_figure, png_bytes
+        from kickcheck.plots import curves_figure, peaks_figure, png_bytes, sets_figure
 
         paths["curves"].parent.mkdir(exist_ok=True)
         atomic_write_bytes(paths["curves"], png_bytes(curves_figure(report)))
         atomic_write_bytes(paths["peaks"], png_bytes(peaks_figure(report)))
+        atomic_write_bytes(paths["sets"], png_bytes(sets_figure(report)))
 
 
 #: Long side of the stills in ``index.html``, in pixels.

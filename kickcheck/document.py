@@ -167,6 +167,14 @@ class ConsistencyDoc(_Doc):
 
 class FormBreakDoc(_Doc):
     rep: int | None = Field(description="where form broke: the earlier of the two below")
+    opening_range_deg: Measured = Field(
+        description="median range of motion of the set's opening reps ([sets] opening_reps); "
+        "null for a set with no rep after them"
+    )
+    range_bar_deg: Measured = Field(
+        description="below this a rep's range is clearly lower: [sets] range_drop_ratio x the "
+        "opening range"
+    )
     range_drop_rep: int | None = Field(
         description="the first rep whose range fell below [sets] range_drop_ratio of the "
         "opening reps' median, the median from it on staying below"
@@ -176,6 +184,10 @@ class FormBreakDoc(_Doc):
         description="the first rep with a warning or a fault after clean ones"
     )
     fault_codes: list[str] = Field(description="the rules that fired on that rep")
+    fault_persists: bool = Field(
+        description="at least half of the reps from the fault rep on had form to fix (fatigue; "
+        "otherwise a lapse)"
+    )
     faults_from_start: bool = Field(description="the set's first rep already had form to fix")
 
 

@@ -111,10 +111,13 @@ def _set_dict(s: SetResult) -> dict[str, Any]:
         },
         "form_break": {
             "rep": s.break_rep,
+            "opening_range_deg": _num(s.opening_range_deg, 1),
+            "range_bar_deg": _num(s.range_bar_deg, 1),
             "range_drop_rep": s.range_drop_rep,
             "range_drop_pct": _num(s.range_drop_pct, 1),
             "fault_rep": s.fault_rep,
             "fault_codes": list(s.fault_codes),
+            "fault_persists": s.fault_persists,
             "faults_from_start": s.faults_from_start,
         },
         "verdict": list(s.verdict),

@@ -248,6 +248,10 @@ def analyse_set(
     tempo_cv = 100.0 * float(np.std(d) / np.mean(d)) if d.size >= 2 and np.mean(d) > 0 else math.nan
     drop_rep, drop_pct = range_drop(reps, opening, range_drop_ratio)
     fault_rep, codes, from_start = first_fault(reps)
+    persists = False
+    if fault_rep is not None:
+        after = [r for r in reps if r.scorable and r.rep.index >= fault_rep]
+        persists = 2 * sum(bool(_to_fix(r)) for r in after) >= len(after)
     breaks = [k for k in (drop_rep, fault_rep) if k is not None]
     fix, notes = verdict(f for r in reps for f in r.findings)
     out = SetResult(
@@ -265,10 +269,13 @@ def analyse_set(
         hold=hold,
         duration=dur,
         tempo_spread_pct=tempo_cv,
+        opening_range_deg=opening_range(reps, opening),
+        range_bar_deg=range_drop_ratio * opening_range(reps, opening),
         range_drop_rep=drop_rep,
         range_drop_pct=drop_pct,
         fault_rep=fault_rep,
         fault_codes=codes,
+        fault_persists=persists,
         faults_from_start=from_start,
         break_rep=min(breaks) if breaks else None,
         score=mean_score(reps),
@@ -301,10 +308,13 @@ def advice(s: SetResult) -> str:
         said.append((s.fault_rep, f"{' and '.join(began)} at rep {s.fault_rep}"))
     if said and s.break_rep is not None:
         text = ", and ".join(words for _, words in sorted(said))
-        return (
-            f"{text[:1].upper()}{text[1:]}: end the set after rep {s.break_rep - 1} or lighten "
-            "the load."
-        )
+        text = text[:1].upper() + text[1:]
+        if s.range_drop_rep is None and not s.fault_persists:
+            return (
+                f"{text}, but the reps after it were mostly clean: a lapse rather than fatigue "
+                "(see the form to fix)."
+            )
+        return f"{text}: end the set after rep {s.break_rep - 1} or lighten the load."
     if s.faults_from_start:
         return (
             f"Form to fix from the set's first rep (rep {s.rep_indices[0]}) on: lighten the load "
@@ -461,6 +471,17 @@ def leg_words(
         f"form to fix: left {flagged(left) or 'none'}; right {flagged(right) or 'none'}"
     )
     return out
+
+
+def legs_words(sets: Sequence[SetResult], fallback: str | None) -> str:
+    """ "right leg", or "right, then left leg" for sets on both legs (in the order they came)."""
+    order: list[str] = []
+    for st in sets:
+        if not order or order[-1] != st.side:
+            order.append(st.side)
+    if not order:
+        return f"{fallback} leg" if fallback else ""
+    return ", then ".join(order) + " leg"
 
 
 def set_line(s: SetResult) -> str:

@@ -282,12 +282,18 @@ class SetResult:
     hold: Trend  #: seconds at the top
     duration: Trend  #: seconds per rep (up + hold + down)
     tempo_spread_pct: float  #: coefficient of variation of the reps' durations, %
+    #: the median range of the opening reps, and the range below which a rep's is clearly lower
+    #: (``[sets] range_drop_ratio`` of it); NaN for a set too short to compare
+    opening_range_deg: float
+    range_bar_deg: float
     #: the first rep whose range fell clearly below the opening reps' (and stayed there), or None
     range_drop_rep: int | None
     range_drop_pct: float  #: how far below, % (median from that rep on; NaN: no drop)
     #: the first rep with form to fix after clean ones, or None; its rules
     fault_rep: int | None
     fault_codes: tuple[str, ...]
+    #: at least half of the reps from the fault rep on had form to fix (fatigue, not a lapse)
+    fault_persists: bool
     faults_from_start: bool  #: the set's first rep already had form to fix
     break_rep: int | None  #: where form broke: the earlier of the two above
     score: float | None  #: mean of its reps' scores
