@@ -126,7 +126,8 @@ def _set_dict(s: SetResult) -> dict[str, Any]:
     }
 
 
-def _leg_dict(leg: LegSummary) -> dict[str, Any]:
+def leg_dict(leg: LegSummary) -> dict[str, Any]:
+    """One leg's summary as the JSON's ``legs.left`` / ``legs.right`` (and a batch row's)."""
     return {
         "sets": leg.sets,
         "reps": leg.reps,
@@ -144,8 +145,8 @@ def legs_dict(legs: LegComparison | None) -> dict[str, Any] | None:
     if legs is None:
         return None
     return {
-        "left": _leg_dict(legs.left),
-        "right": _leg_dict(legs.right),
+        "left": leg_dict(legs.left),
+        "right": leg_dict(legs.right),
         "asymmetry": [
             {
                 "measure": a.measure,
