@@ -11,8 +11,8 @@ film both legs in one take). Pure NumPy on the per-rep results; ``pipeline`` cal
    ``max_trunk_ratio`` of the thigh's). A rep that fails is a change of position, not counted.
 2. ``split_sets``: a new set begins after a pause longer than ``[sets] rest_s`` between one rep's
    end and the next one's start, and where the working leg changes (the new leg kicks in at least
-   two reps in a row, or in the clip's last rep: a single rep read on the other leg inside a set is
-   a stretch of swapped landmark labels, or an alternating set, and does not split it).
+   two reps in a row: a single rep read on the other leg is a stretch of swapped landmark labels,
+   or part of a set that alternates legs, and does not split it; it keeps its own side).
 3. ``analyse_set``: per set, the trends of the top hip extension, the range of motion, the hold and
    the rep's duration (least-squares slope per rep, and the change from the mean of the opening
    reps to the mean of as many closing reps), the spread of the top position and of the tempo, and
@@ -130,9 +130,7 @@ def split_sets(reps: Sequence[RepResult], rest_s: float) -> list[tuple[list[int]
 
 def _new_leg_holds(reps: Sequence[RepResult], i: int, rest_s: float) -> bool:
     """Rep ``i`` kicked with another leg than its set: does that leg go on (``MIN_LEG_REPS`` in a
-    row without a long rest), or is rep ``i`` the clip's last rep?"""
-    if i == len(reps) - 1:
-        return True
+    row without a long rest)?"""
     run = 1
     for j in range(i + 1, len(reps)):
         if reps[j].side != reps[i].side or reps[j].rep.start_s - reps[j - 1].rep.end_s > rest_s:
