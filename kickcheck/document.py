@@ -185,7 +185,7 @@ class FormBreakDoc(_Doc):
     )
     fault_codes: list[str] = Field(description="the rules that fired on that rep")
     fault_persists: bool = Field(
-        description="at least half of the reps from the fault rep on had form to fix (fatigue; "
+        description="more than half of the reps from the fault rep on had form to fix (fatigue; "
         "otherwise a lapse)"
     )
     faults_from_start: bool = Field(description="the set's first rep already had form to fix")

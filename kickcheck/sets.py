@@ -249,7 +249,7 @@ def analyse_set(
     persists = False
     if fault_rep is not None:
         after = [r for r in reps if r.scorable and r.rep.index >= fault_rep]
-        persists = 2 * sum(bool(_to_fix(r)) for r in after) >= len(after)
+        persists = 2 * sum(bool(_to_fix(r)) for r in after) > len(after)
     breaks = [k for k in (drop_rep, fault_rep) if k is not None]
     fix, notes = verdict(f for r in reps for f in r.findings)
     out = SetResult(

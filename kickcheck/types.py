@@ -292,7 +292,7 @@ class SetResult:
     #: the first rep with form to fix after clean ones, or None; its rules
     fault_rep: int | None
     fault_codes: tuple[str, ...]
-    #: at least half of the reps from the fault rep on had form to fix (fatigue, not a lapse)
+    #: more than half of the reps from the fault rep on had form to fix (fatigue, not a lapse)
     fault_persists: bool
     faults_from_start: bool  #: the set's first rep already had form to fix
     break_rep: int | None  #: where form broke: the earlier of the two above

@@ -183,6 +183,12 @@ def test_the_set_says_where_form_broke_in_words():
                      range_drop_ratio=0.85)
     assert st.break_rep == 3 and not st.fault_persists
     assert "lapse rather than fatigue" in st.advice and "end the set" not in st.advice
+    # two different lapses with a clean rep between (as in the bundled sample): not fatigue either
+    knee = (("knee_straightened", "fault"),)
+    two = [rep(1, 0), rep(2, 3, findings=lumbar), rep(3, 6), rep(4, 9, findings=knee), rep(5, 12)]
+    st = analyse_set(two, 1, "start", float("nan"), "right", "quadruped", opening=3,
+                     range_drop_ratio=0.85)
+    assert st.break_rep == 2 and not st.fault_persists and "lapse" in st.advice
     clean = analyse_set(every(5), 1, "start", float("nan"), "right", "quadruped", opening=3,
                         range_drop_ratio=0.85)
     assert clean.break_rep is None and clean.advice.startswith("Range and form held")
