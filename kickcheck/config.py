@@ -107,6 +107,7 @@ class SetsConfig(_Section):
     rest_s: Positive = Field(le=600)
     opening_reps: int = Field(ge=1, le=10)
     range_drop_ratio: Fraction
+    change_trunk_ratio: Positive = Field(le=10)
 
 
 class ScoreConfig(_Section):

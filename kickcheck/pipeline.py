@@ -24,7 +24,15 @@ from kickcheck.reps import renumber, segment_reps
 from kickcheck.rules import evaluate, knee_style, rep_ranges
 from kickcheck.score import mean_score
 from kickcheck.sets import compare_legs, position_change, score_and_analyse
-from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
+from kickcheck.types import (
+    Exercise,
+    Kinematics,
+    PoseSequence,
+    Rep,
+    Report,
+    RepResult,
+    VideoInfo,
+)
 
 ProgressFn = Callable[[int], None]
 
@@ -190,16 +198,68 @@ def analyze_pose(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
         )
     g = cfg.gate
-    exercise = judge(
-        kin,
-        xyz,
-        facing,
-        float(detected.mean()),
-        g,
-        world=world,
-        force_variant=cfg.variant,
-        force_side=cfg.side,
-    )
+
+    def judged(k: Kinematics, pts: np.ndarray, wld: np.ndarray) -> Exercise:
+        return judge(
+            k,
+            pts,
+            facing,
+            float(detected.mean()),
+            g,
+            world=wld,
+            force_variant=cfg.variant,
+            force_side=cfg.side,
+        )
+
+    def segmented(k: Kinematics, right: np.ndarray) -> list[Rep]:
+        return segment_reps(
+            per_leg(k, "hip_ext", right),
+            k.t_s,
+            fs_hz=fs,
+            min_prominence_deg=cfg.reps.min_prominence_deg,
+            rel_prominence=cfg.reps.rel_prominence,
+            min_period_s=cfg.reps.min_period_s,
+            segment_id=pose.shot_id,
+            top_band_deg=cfg.reps.top_band_deg,
+        )
+
+    def changes_of_position(reps: list[Rep], right: np.ndarray) -> list[Rep]:
+        """The reps that moved both legs or the trunk with the leg (``sets.position_change``)."""
+        return [
+            x
+            for x in reps
+            if position_change(
+                kin,
+                x,
+                "right" if right[x.top_frame] else "left",
+                max_other_leg_ratio=g.max_other_leg_ratio,
+                max_trunk_ratio=cfg.sets.change_trunk_ratio,
+            )
+        ]
+
+    exercise = judged(kin, xyz, world)
+    if exercise.outcome == "not_kickback" and exercise.decided_by:
+        # Between sets people stand or kneel up and turn round: seconds of the trunk rising with
+        # both hips that a clip-wide feature can take for the exercise itself. When the clip
+        # also holds kicks, judge it again without those changes of position.
+        right0 = working_leg(kin, cfg.side)
+        cand = [x for x in segmented(kin, right0) if not x.partial]
+        moved = changes_of_position(cand, right0)
+        if moved and len(cand) - len(moved) >= max(2, len(moved) + 1):
+            keep = np.ones(len(kin.t_s), bool)
+            for x in moved:
+                keep[x.start_frame : x.end_frame + 1] = False
+            again = judged(
+                dataclasses.replace(kin, angles_deg=np.where(keep[:, None], kin.angles_deg, np.nan)),
+                np.where(keep[:, None, None], xyz, np.nan),
+                np.where(keep[:, None, None], world, np.nan),
+            )
+            if again.is_kickback:
+                exercise = again
+                warnings.append(
+                    f"the exercise was judged without {len(moved)} change(s) of position between "
+                    "sets, in which the trunk or both legs moved with the leg"
+                )
     if int(pose.shot_id.max(initial=0)) > 0:
         warnings.append(
             f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut"
@@ -213,16 +273,7 @@ def analyze_pose(
     assert variant is not None
     right = working_leg(kin, cfg.side)
     r = cfg.reps
-    reps = segment_reps(
-        per_leg(kin, "hip_ext", right),
-        kin.t_s,
-        fs_hz=fs,
-        min_prominence_deg=r.min_prominence_deg,
-        rel_prominence=r.rel_prominence,
-        min_period_s=r.min_period_s,
-        segment_id=pose.shot_id,
-        top_band_deg=r.top_band_deg,
-    )
+    reps = segmented(kin, right)
     # A physical check on every counted rep: a top that never brings the thigh near the trunk
     # line is not a kickback's top, whatever the oscillation looks like in the image.
     low = [
@@ -239,17 +290,7 @@ def analyze_pose(
         )
     # Between sets people kneel up, sit back or turn round: a movement that raises a hip like a
     # kick but moves both legs or the trunk with it is a change of position, not a rep.
-    moved = [
-        x
-        for x in reps
-        if position_change(
-            kin,
-            x,
-            "right" if right[x.top_frame] else "left",
-            max_other_leg_ratio=g.max_other_leg_ratio,
-            max_trunk_ratio=g.max_trunk_ratio,
-        )
-    ]
+    moved = changes_of_position(reps, right)
     if moved:
         reps = renumber([x for x in reps if x not in moved])
         warnings.append(

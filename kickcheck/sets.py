@@ -5,14 +5,17 @@ film both legs in one take). Pure NumPy on the per-rep results; ``pipeline`` cal
 
 1. ``position_change``: between sets people get up, sit back or turn round. Such a movement can
    raise a hip like a kick (kneeling up from all fours extends both hips by about 90 degrees), so
-   every counted rep is checked, with the gate's own thresholds, for what makes a kick a kick: the
-   other thigh supports (it moves at most ``max_other_leg_ratio`` of the working thigh's change from
-   the rep's start to its top) and the trunk stays put (its elevation changes at most
-   ``max_trunk_ratio`` of the thigh's). A rep that fails is a change of position, not counted.
+   every counted rep is checked for what makes a kick a kick: the other thigh supports (it moves at
+   most the gate's ``max_other_leg_ratio`` of the working thigh's change from the rep's start to
+   its top) and the thigh moves on the trunk (the trunk's elevation changes by less than
+   ``[sets] change_trunk_ratio`` of the thigh's). A rep that fails is a change of position, not
+   counted. (The pipeline also judges the exercise again without such movements when the gate
+   rejected a clip that holds kicks besides them.)
 2. ``split_sets``: a new set begins after a pause longer than ``[sets] rest_s`` between one rep's
    end and the next one's start, and where the working leg changes (the new leg kicks in at least
    two reps in a row: a single rep read on the other leg is a stretch of swapped landmark labels,
-   or part of a set that alternates legs, and does not split it; it keeps its own side).
+   or part of a set that alternates legs, and does not split it; it keeps its own side; likewise
+   a first set of a single rep that the next set follows without a rest joins it).
 3. ``analyse_set``: per set, the trends of the top hip extension, the range of motion, the hold and
    the rep's duration (least-squares slope per rep, and the change from the mean of the opening
    reps to the mean of as many closing reps), the spread of the top position and of the tempo, and
@@ -125,7 +128,18 @@ def split_sets(reps: Sequence[RepResult], rest_s: float) -> list[tuple[list[int]
             side = reps[i].side
             continue
         sets[-1][0].append(i)
-    return sets
+    # A set of one rep that a change of leg (not a rest) separates from the next set is the same
+    # stretch of swapped labels at the clip's start: it joins that set, keeping its own side.
+    merged: list[tuple[list[int], str, float]] = []
+    k = 0
+    while k < len(sets):
+        idx, why, pause = sets[k]
+        if len(idx) == 1 and k + 1 < len(sets) and sets[k + 1][1] == "leg":
+            sets[k + 1] = (idx + sets[k + 1][0], why, pause)
+        else:
+            merged.append((idx, why, pause))
+        k += 1
+    return merged
 
 
 def _new_leg_holds(reps: Sequence[RepResult], i: int, rest_s: float) -> bool:

@@ -115,6 +115,8 @@ def test_a_change_of_leg_starts_a_new_set_but_one_odd_rep_does_not():
     # a lone last rep on the other leg stays in the set, with its own side
     assert split("RRRL") == [([0, 1, 2, 3], "start")]
     assert split("RRRLL") == [([0, 1, 2], "start"), ([3, 4], "leg")]
+    # a lone first rep on the other leg (swapped labels at the start) joins the set after it
+    assert split("LRRR") == [([0, 1, 2, 3], "start")]
 
 
 # ----------------------------------------------------------------------------------------------
