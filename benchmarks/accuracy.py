@@ -255,6 +255,7 @@ def score_sets(report, truth: dict) -> dict:
     found = list(report.sets)
     rows = []
     for ts in truth["sets"]:
+
         def overlap(s, ts=ts):
             return min(s.end_s, ts["end_s"]) - max(s.start_s, ts["start_s"])
 

@@ -113,9 +113,7 @@ FACING_AGREEMENT = 0.8
 _FACING_WINDOW_S = 1.0
 
 
-def facing_per_shot(
-    xy: np.ndarray, shot_id: np.ndarray, fs_hz: float | None = None
-) -> np.ndarray:
+def facing_per_shot(xy: np.ndarray, shot_id: np.ndarray, fs_hz: float | None = None) -> np.ndarray:
     """One facing sign (+1/-1) per stretch of each shot, broadcast to frames.
 
     Within a shot the person faces one way unless they turn round: the majority of the per-frame
@@ -159,11 +157,7 @@ def _facing_stretches(f: np.ndarray, fs_hz: float | None) -> np.ndarray:
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(idx)]):
         lo, hi = int(idx[a]), int(idx[b - 1])
         agree = f[lo : hi + 1][ok[lo : hi + 1]]
-        if (
-            hi - lo + 1 >= min_len
-            and agree.size
-            and np.mean(agree == sign[a]) >= FACING_AGREEMENT
-        ):
+        if hi - lo + 1 >= min_len and agree.size and np.mean(agree == sign[a]) >= FACING_AGREEMENT:
             stretches.append((lo, hi, float(sign[a])))
     if len({sg for *_, sg in stretches}) < 2:
         return majority

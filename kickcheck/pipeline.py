@@ -1,7 +1,8 @@
 """The one place that knows the order of the stages.
 
 video file -> frames (video) -> landmarks (pose) -> angles (kinematics) -> exercise gate (gate)
--> reps (reps) -> per-rep measures (metrics) -> findings (rules) -> Report
+-> reps (reps) -> per-rep measures (metrics) -> findings (rules) -> sets, scores and left against
+right (sets, score) -> Report
 """
 
 from __future__ import annotations
@@ -250,7 +251,9 @@ def analyze_pose(
             for x in moved:
                 keep[x.start_frame : x.end_frame + 1] = False
             again = judged(
-                dataclasses.replace(kin, angles_deg=np.where(keep[:, None], kin.angles_deg, np.nan)),
+                dataclasses.replace(
+                    kin, angles_deg=np.where(keep[:, None], kin.angles_deg, np.nan)
+                ),
                 np.where(keep[:, None, None], xyz, np.nan),
                 np.where(keep[:, None, None], world, np.nan),
             )

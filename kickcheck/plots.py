@@ -19,9 +19,9 @@ import os
 from pathlib import Path
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 
 from kickcheck.config import QuadrupedRules
@@ -453,7 +453,7 @@ def sets_figure(report: Report, width_in: float = 10.0) -> Figure:
             (d.severity for d in r.deductions), key=_SEVERITY_RANK.__getitem__, default="ok"
         )
         ax_score.bar(x_of[k], r.score, width=0.7, color=SEVERITY_COLORS[worst], zorder=2)
-    lo, hi = _finite_lim(*[st.range_of_motion.values for st in report.sets], [], at_least=20.0)
+    lo, hi = _finite_lim(*[list(st.range_of_motion.values) for st in report.sets], [], at_least=20.0)
     bars = [st.range_bar_deg for st in report.sets if math.isfinite(st.range_bar_deg)]
     ax_rom.set_ylim(max(0.0, min([lo, *bars]) - 5.0), hi + 0.25 * (hi - lo))
     _style(ax_rom, "range of motion (°)")
@@ -471,7 +471,11 @@ def sets_figure(report: Report, width_in: float = 10.0) -> Figure:
     handles.append(Line2D([], [], color="#17202a", linewidth=1.4, label="trend"))
     handles.append(
         Line2D(
-            [], [], color=SEVERITY_COLORS["warning"], linestyle="--", label="clearly below the opening reps"
+            [],
+            [],
+            color=SEVERITY_COLORS["warning"],
+            linestyle="--",
+            label="clearly below the opening reps",
         )
     )
     ax_rom.legend(

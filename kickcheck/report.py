@@ -307,9 +307,7 @@ def to_text(report: Report) -> str:
         out.append("No complete reps found.")
     else:
         # past_hip: the landmark lumbar measure (degrees past the hip's own range), not a spine angle
-        out.append(
-            " rep  leg   top_s  hip_ext  knee_flex  past_hip  up/hold/down s  score  flags"
-        )
+        out.append(" rep  leg   top_s  hip_ext  knee_flex  past_hip  up/hold/down s  score  flags")
     for r in report.reps:
         flags = ", ".join(f"{f.rule_id}({f.severity})" for f in r.findings) or "ok"
         arch = _deg(r.lumbar_arch_deg, 7)
@@ -348,7 +346,7 @@ def _signed(x: float, nd: int) -> str:
 
 def _change(t: Trend, unit: str, nd: int = 0) -> str:
     """ "99° → 80° (-19 %, -2.7° per rep)": a trend's first and last means, its change and slope."""
-    if not (math.isfinite(t.first) and math.isfinite(t.last)) or len(t.values) < 2:
+    if not (math.isfinite(t.first) and math.isfinite(t.last)) or len(t.values) <= 1:
         v = t.first
         return f"{v:.{nd}f}{unit}" if math.isfinite(v) else "–"
     parts = []
@@ -392,9 +390,13 @@ def score_text(report: Report) -> list[str]:
     legs = ""
     if report.legs is not None:
         lf, rt = report.legs.left.score, report.legs.right.score
-        legs = " (" + ", ".join(
-            f"{name} {v:.0f}" for name, v in (("left", lf), ("right", rt)) if v is not None
-        ) + ")"
+        legs = (
+            " ("
+            + ", ".join(
+                f"{name} {v:.0f}" for name, v in (("left", lf), ("right", rt)) if v is not None
+            )
+            + ")"
+        )
     lost = [(r.rep.index, d) for r in report.reps for d in r.deductions]
     out = [f"Form score: {report.score:.0f}/100{legs}" + ("; points lost:" if lost else ".")]
     out.extend(f"  rep {k}: {deduction_line(d)}" for k, d in lost)

@@ -41,9 +41,7 @@ def points(code: str, severity: str, cfg: ScoreConfig) -> float:
 
 def short_range_words(rom_deg: float, opening_deg: float) -> str:
     pct = 100.0 * (1.0 - rom_deg / opening_deg)
-    return (
-        f"range {rom_deg:.0f}°, {pct:.0f} % below the set's opening reps ({opening_deg:.0f}°)"
-    )
+    return f"range {rom_deg:.0f}°, {pct:.0f} % below the set's opening reps ({opening_deg:.0f}°)"
 
 
 def deductions(

@@ -195,9 +195,7 @@ def opening_range(reps: Sequence[RepResult], opening: int) -> float:
     return float(np.median(v)) if v.size else float("nan")
 
 
-def range_drop(
-    reps: Sequence[RepResult], opening: int, ratio: float
-) -> tuple[int | None, float]:
+def range_drop(reps: Sequence[RepResult], opening: int, ratio: float) -> tuple[int | None, float]:
     """(the first rep, by its clip-wide number, whose range fell below ``ratio`` of the opening
     reps' median and whose median from it on stays below, how far below in %); (None, NaN)."""
     base = opening_range(reps, opening)
@@ -459,9 +457,7 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:.2f}{unit}" if unit == " s" else f"{v:.0f}{unit}"
 
 
-def leg_words(
-    left: LegSummary, right: LegSummary, asym: Sequence[Asymmetry]
-) -> list[str]:
+def leg_words(left: LegSummary, right: LegSummary, asym: Sequence[Asymmetry]) -> list[str]:
     """One line per measure: "range of motion: left 98°, right 108° (left 9 % smaller)", then the
     form to fix on each leg."""
     out = []
@@ -479,9 +475,7 @@ def leg_words(
     def flagged(leg: LegSummary) -> str:
         return ", ".join(f"{code} on {n} rep{'s' if n != 1 else ''}" for code, n in leg.flags)
 
-    out.append(
-        f"form to fix: left {flagged(left) or 'none'}; right {flagged(right) or 'none'}"
-    )
+    out.append(f"form to fix: left {flagged(left) or 'none'}; right {flagged(right) or 'none'}")
     return out
 
 

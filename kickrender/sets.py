@@ -143,7 +143,9 @@ class SetsPoser:
     # --- poses ---
 
     def _supports(self) -> list[str]:
-        return ["knee.L", "knee.R"] if self.scene.spec.variant != "standing" else ["foot.L", "foot.R"]
+        return (
+            ["knee.L", "knee.R"] if self.scene.spec.variant != "standing" else ["foot.L", "foot.R"]
+        )
 
     def _posed(self, st, move, flip: bool, drop: bool = True):
         """(vertices, joints, pelvis left axis) of a stance, turned for ``flip``."""
@@ -211,8 +213,13 @@ class SetsPoser:
             )
             for sd in SIDES
         }
-        st.arms = {sd: Arm(shoulder=shoulder_q(hinge + 25.0 * (1 - a) + 5.0 * a, side=sd),
-                           elbow=25.0 * (1 - a) + 10.0 * a) for sd in SIDES}
+        st.arms = {
+            sd: Arm(
+                shoulder=shoulder_q(hinge + 25.0 * (1 - a) + 5.0 * a, side=sd),
+                elbow=25.0 * (1 - a) + 10.0 * a,
+            )
+            for sd in SIDES
+        }
         return st
 
     def change_pose(self, c: Change, t: float):
@@ -243,8 +250,14 @@ class SetsPoser:
             theta = 180.0 * turn if k == k0 else -180.0 * (1.0 - turn)
         else:
             theta = 0.0
-        return self._place(V, j, lat, self._support_mid(V), theta, mid0 + (mid1 - mid0) * _smooth(
-            min(1.0, max(0.0, (u - 0.3) / 0.4))))
+        return self._place(
+            V,
+            j,
+            lat,
+            self._support_mid(V),
+            theta,
+            mid0 + (mid1 - mid0) * _smooth(min(1.0, max(0.0, (u - 0.3) / 0.4))),
+        )
 
     def _place(self, V, j, lat, mid, theta, target):
         """Turn by ``theta`` about the vertical through ``mid`` and move ``mid`` to ``target``."""
@@ -290,10 +303,17 @@ def sets_truth(spec, scene, ts, frames) -> dict:
             i1 = int(np.argmin(np.abs(fr_t - (r.top0 + r.top1) / 2)))
             roms.append(float(hip[i1] - hip[i0]))
         legs[ss.side].extend(roms)
-        base = float(np.median(roms[:TRUTH_OPENING_REPS])) if len(roms) > TRUTH_OPENING_REPS else np.nan
+        base = (
+            float(np.median(roms[:TRUTH_OPENING_REPS]))
+            if len(roms) > TRUTH_OPENING_REPS
+            else np.nan
+        )
         drop = None
         for i in range(TRUTH_OPENING_REPS, len(roms)):
-            if roms[i] < TRUTH_RANGE_DROP_RATIO * base and np.median(roms[i:]) < TRUTH_RANGE_DROP_RATIO * base:
+            if (
+                roms[i] < TRUTH_RANGE_DROP_RATIO * base
+                and np.median(roms[i:]) < TRUTH_RANGE_DROP_RATIO * base
+            ):
                 drop = numbers[i]
                 break
         arch = None
@@ -323,14 +343,20 @@ def sets_truth(spec, scene, ts, frames) -> dict:
     means = {sd: float(np.mean(v)) if v else None for sd, v in legs.items()}
     asym = None
     if means["left"] is not None and means["right"] is not None:
-        asym = 100.0 * abs(means["left"] - means["right"]) / max(abs(means["left"]), abs(means["right"]))
+        asym = (
+            100.0
+            * abs(means["left"] - means["right"])
+            / max(abs(means["left"]), abs(means["right"]))
+        )
     return {
         "sets": out_sets,
         "changes": [
             {"start_s": round(c.t0, 4), "end_s": round(c.t1, 4), "kind": c.kind} for c in sp.changes
         ],
         "asymmetry": {
-            "range_of_motion_deg": {sd: None if v is None else round(v, 2) for sd, v in means.items()},
+            "range_of_motion_deg": {
+                sd: None if v is None else round(v, 2) for sd, v in means.items()
+            },
             "range_of_motion_pct": None if asym is None else round(asym, 2),
             "formula": "|left - right| / max(|left|, |right|) x 100, of the legs' mean range",
         },

@@ -116,7 +116,7 @@ def test_facing_follows_a_person_who_turns_round_between_sets():
         between_s=4.0,
     )
     _, _, _, facing, _ = compute_kinematics(pose, 30.0)
-    (c0, c1), = truth.change_spans_s
+    ((c0, c1),) = truth.change_spans_s
     t = pose.t_s
     assert (facing[t < c0] == 1).all() and (facing[t > c1] == -1).all()
     # without the frame rate, one facing per shot (the majority), as before

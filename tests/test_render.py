@@ -453,7 +453,12 @@ def test_a_clip_of_two_sets_says_where_its_sets_are(tmp_path):
     (change,) = truth["changes"]
     assert change["kind"] == "kneel"
     assert change["end_s"] - change["start_s"] == pytest.approx(3.0)
-    assert truth["sets"][0]["end_s"] < change["start_s"] < change["end_s"] <= truth["sets"][1]["start_s"]
+    assert (
+        truth["sets"][0]["end_s"]
+        < change["start_s"]
+        < change["end_s"]
+        <= truth["sets"][1]["start_s"]
+    )
     frames = truth["frames"]
     in_change = [f for f in frames if change["start_s"] + 0.05 < f["t_s"] < change["end_s"] - 0.05]
     assert in_change and all(f["set"] == -1 for f in in_change)
@@ -467,7 +472,9 @@ def test_a_clip_of_two_sets_says_where_its_sets_are(tmp_path):
     want = 100 * abs(rom["left"] - rom["right"]) / max(rom.values())
     assert truth["asymmetry"]["range_of_motion_pct"] == pytest.approx(want, abs=0.01)
     # the tops differ by 10 degrees; the arch of rep 5 lengthens its range
-    assert truth["sets"][0]["range_of_motion_deg"][0] - truth["sets"][1]["range_of_motion_deg"][0] == pytest.approx(10.0, abs=1.5)
+    assert truth["sets"][0]["range_of_motion_deg"][0] - truth["sets"][1]["range_of_motion_deg"][
+        0
+    ] == pytest.approx(10.0, abs=1.5)
     assert truth["sets"][1]["arch_rep"] == 5 and truth["sets"][1]["form_break_rep"] == 5
     assert "lumbar_hyperextension" in truth["reps"][4]["faults"]
     assert truth["working_side"] == "left"  # three reps against two
@@ -480,8 +487,14 @@ def test_a_set_that_tires_drops_its_top_and_arches_from_the_posed_reps():
     spec = ClipSpec(
         **{**SMALL, "reps": 1},
         sets=(
-            SetSpec(side="left", reps=6, hip_ext=15.0, fatigue_from=4, fatigue_step_deg=10.0,
-                    arch_from=6),
+            SetSpec(
+                side="left",
+                reps=6,
+                hip_ext=15.0,
+                fatigue_from=4,
+                fatigue_step_deg=10.0,
+                arch_from=6,
+            ),
         ),
     )
     reps, _, _ = timeline(spec)

@@ -17,8 +17,8 @@ import kickcheck.pipeline as pipeline
 from kickcheck.cli import main
 from kickcheck.config import load_config, replace
 from kickcheck.document import json_schema
-from kickcheck.reps import segment_reps
 from kickcheck.report import to_dict, to_text
+from kickcheck.reps import segment_reps
 from kickcheck.rules import rule
 from kickcheck.score import SHORT_RANGE, mean_score, score_rep
 from kickcheck.sets import (
@@ -147,7 +147,10 @@ def test_range_drop_is_the_first_rep_clearly_below_the_opening_reps_and_staying_
     assert pct == pytest.approx(100.0 * (1 - np.median([84, 80, 78]) / 100.0))
     # one short rep among full ones is not a drop
     dip = [rep(k + 1, 3.0 * k, rom=x) for k, x in enumerate([100, 100, 100, 80, 100, 100])]
-    assert range_drop(dip, opening=3, ratio=0.85) == (None, pytest.approx(float("nan"), nan_ok=True))
+    assert range_drop(dip, opening=3, ratio=0.85) == (
+        None,
+        pytest.approx(float("nan"), nan_ok=True),
+    )
     # a set no longer than its opening reps has nothing to compare
     assert range_drop(reps[:3], opening=3, ratio=0.85)[0] is None
 
@@ -167,11 +170,11 @@ def test_the_set_says_where_form_broke_in_words():
     lumbar = (("lumbar_hyperextension", "fault"),)
     roms = [100, 100, 100, 100, 80, 78, 76, 75]
     reps = [
-        rep(k + 1, 3.0 * k, rom=x, findings=lumbar if k >= 5 else ())
-        for k, x in enumerate(roms)
+        rep(k + 1, 3.0 * k, rom=x, findings=lumbar if k >= 5 else ()) for k, x in enumerate(roms)
     ]
-    st = analyse_set(reps, 1, "start", float("nan"), "right", "quadruped", opening=3,
-                     range_drop_ratio=0.85)
+    st = analyse_set(
+        reps, 1, "start", float("nan"), "right", "quadruped", opening=3, range_drop_ratio=0.85
+    )
     assert (st.range_drop_rep, st.fault_rep, st.break_rep) == (5, 6, 5)
     assert st.fault_persists
     drop = round(100 * (1 - np.median(roms[4:]) / 100))
@@ -181,18 +184,21 @@ def test_the_set_says_where_form_broke_in_words():
     )
     # one arched rep among clean ones is a lapse, not fatigue
     lapse = [rep(k + 1, 3.0 * k, findings=lumbar if k == 2 else ()) for k in range(6)]
-    st = analyse_set(lapse, 1, "start", float("nan"), "right", "quadruped", opening=3,
-                     range_drop_ratio=0.85)
+    st = analyse_set(
+        lapse, 1, "start", float("nan"), "right", "quadruped", opening=3, range_drop_ratio=0.85
+    )
     assert st.break_rep == 3 and not st.fault_persists
     assert "lapse rather than fatigue" in st.advice and "end the set" not in st.advice
     # two different lapses with a clean rep between (as in the bundled sample): not fatigue either
     knee = (("knee_straightened", "fault"),)
     two = [rep(1, 0), rep(2, 3, findings=lumbar), rep(3, 6), rep(4, 9, findings=knee), rep(5, 12)]
-    st = analyse_set(two, 1, "start", float("nan"), "right", "quadruped", opening=3,
-                     range_drop_ratio=0.85)
+    st = analyse_set(
+        two, 1, "start", float("nan"), "right", "quadruped", opening=3, range_drop_ratio=0.85
+    )
     assert st.break_rep == 2 and not st.fault_persists and "lapse" in st.advice
-    clean = analyse_set(every(5), 1, "start", float("nan"), "right", "quadruped", opening=3,
-                        range_drop_ratio=0.85)
+    clean = analyse_set(
+        every(5), 1, "start", float("nan"), "right", "quadruped", opening=3, range_drop_ratio=0.85
+    )
     assert clean.break_rep is None and clean.advice.startswith("Range and form held")
     assert advice(clean) == clean.advice
 
@@ -313,7 +319,7 @@ def test_one_leg_then_the_other_gives_two_sets_with_their_sides_and_counts(two_l
 
 def test_kneeling_up_between_the_sets_is_not_counted_as_a_rep(two_legs):
     report, truth = two_legs
-    (c0, c1), = truth.change_spans_s
+    ((c0, c1),) = truth.change_spans_s
     assert not any(c0 <= r.rep.top_s <= c1 for r in report.reps)
     # ... though the working hip's signal holds a kick-like rise there (both hips extend by about
     # 90 degrees as the trunk comes up): the change-of-position check is what keeps it out
@@ -373,12 +379,8 @@ def test_fatigue_range_drop_and_arch_are_found_at_their_reps():
     (st,) = report.sets
     assert st.range_drop_rep == 6 and st.fault_rep == 9 and st.break_rep == 6
     roms = np.array(st.range_of_motion.values)
-    assert st.range_of_motion.slope_per_rep == pytest.approx(
-        np.polyfit(np.arange(10), roms, 1)[0]
-    )
-    assert st.range_drop_pct == pytest.approx(
-        100 * (1 - np.median(roms[5:]) / np.median(roms[:3]))
-    )
+    assert st.range_of_motion.slope_per_rep == pytest.approx(np.polyfit(np.arange(10), roms, 1)[0])
+    assert st.range_drop_pct == pytest.approx(100 * (1 - np.median(roms[5:]) / np.median(roms[:3])))
     assert st.advice.startswith("Your range dropped") and "at rep 9" in st.advice
     # the short reps lost the range rule's points, the arched ones the lumbar rule's
     lost = {r.rep.index: {d.code for d in r.deductions} for r in report.reps}
@@ -418,7 +420,9 @@ def test_json_keeps_the_published_fields_and_adds_sets_legs_and_scores(two_legs)
     assert doc["legs"]["left"]["reps"] == 4 and doc["legs"]["right"]["reps"] == 6
     for r in doc["reps"]:
         assert r["score"] == pytest.approx(100 - sum(d["points"] for d in r["deductions"]))
-    assert doc["summary"]["score"] == pytest.approx(np.mean([r["score"] for r in doc["reps"]]), abs=0.1)
+    assert doc["summary"]["score"] == pytest.approx(
+        np.mean([r["score"] for r in doc["reps"]]), abs=0.1
+    )
 
 
 def test_text_report_and_cli_say_the_sets_left_and_right_and_the_score(
