@@ -332,7 +332,8 @@ def advice(s: SetResult) -> str:
         )
     held = "Range and form held through the set"
     if math.isfinite(s.range_of_motion.change_pct) and len(s.rep_indices) >= 2:
-        held += f" (range {s.range_of_motion.change_pct:+.0f} % from the first reps to the last)"
+        pct = round(s.range_of_motion.change_pct) + 0  # never "-0"
+        held += f" (range {pct:+d} % from the first reps to the last)"
     return held + "."
 
 
