@@ -59,17 +59,20 @@ def exercises() -> list[tuple[str, str]]:
     return out + [(name, "quadruped") for name in LOOKALIKES]
 
 
-def cell_name(exercise: str, variant: str, yaw: int, pitch: int) -> str:
+def cell_name(exercise: str, variant: str, yaw: int, pitch: int, draw: int = 0) -> str:
     what = variant if exercise == "kickback" else exercise
-    return f"{what}_y{yaw:+03d}_p{pitch:02d}"
+    return f"{what}_y{yaw:+03d}_p{pitch:02d}" + (f"_d{draw}" if draw else "")
 
 
-def cell_spec(exercise: str, variant: str, yaw: int, pitch: int):
+def cell_spec(exercise: str, variant: str, yaw: int, pitch: int, draw: int = 0):
     """The clip for one cell. Everything but the exercise and camera is drawn from the cell's
-    name, so a cell always gets the same body, side, facing and scene."""
+    name, so a cell always gets the same body, side, facing and scene; another ``draw`` gives the
+    same exercise and camera with another body, side, facing, scene and noise (a held-out check
+    of criteria chosen on draw 0)."""
     from kickrender import ClipSpec
 
-    h = int(hashlib.sha256(cell_name(exercise, variant, yaw, pitch).encode()).hexdigest(), 16)
+    name = cell_name(exercise, variant, yaw, pitch, draw)
+    h = int(hashlib.sha256(name.encode()).hexdigest(), 16)
     return ClipSpec(
         exercise=exercise,
         variant=variant,
@@ -91,16 +94,16 @@ def cell_spec(exercise: str, variant: str, yaw: int, pitch: int):
     )
 
 
-def render_cell(out: str, exercise: str, variant: str, yaw: int, pitch: int) -> str:
+def render_cell(out: str, exercise: str, variant: str, yaw: int, pitch: int, draw: int = 0) -> str:
     """Render one cell and run MediaPipe on it (in a worker process); returns its name."""
     from kickcheck.pose import estimate_poses, save_pose_npz
     from kickcheck.quiet import quiet_native_stderr
     from kickcheck.video import FrameReader
     from kickrender import render_clip
 
-    name = cell_name(exercise, variant, yaw, pitch)
+    name = cell_name(exercise, variant, yaw, pitch, draw)
     base = os.path.join(out, name)
-    spec = cell_spec(exercise, variant, yaw, pitch)
+    spec = cell_spec(exercise, variant, yaw, pitch, draw)
     truth = render_clip(spec, base + ".mp4")
     os.remove(
         base + ".truth.json"
@@ -157,7 +160,15 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="render in this many processes")
     ap.add_argument("--pitch", default="0,15,30", help="comma-separated pitches")
     ap.add_argument("--yaw", default=None, help="comma-separated yaws (default: all)")
-    ap.add_argument("--only", help="only exercises whose name contains this")
+    ap.add_argument(
+        "--only", help="only exercises whose name contains one of these (comma-separated)"
+    )
+    ap.add_argument(
+        "--draw",
+        type=int,
+        default=0,
+        help="another body, side, facing and scene per cell (held-out check; default 0)",
+    )
     ap.add_argument("--score-only", action="store_true", help="score the cells already rendered")
     ap.add_argument("--config", help="kickcheck TOML config to score with")
     ap.add_argument("--json", help="write every cell's result here")
@@ -167,11 +178,11 @@ def main(argv=None) -> int:
     pitches = [int(p) for p in args.pitch.split(",")]
     yaws = [int(y) for y in args.yaw.split(",")] if args.yaw else list(YAW_ORDER)
     cells = [
-        (ex, var, yaw, pitch)
+        (ex, var, yaw, pitch, args.draw)
         for pitch in pitches
         for yaw in yaws
         for ex, var in exercises()
-        if not args.only or args.only in cell_name(ex, var, yaw, pitch)
+        if not args.only or any(o in cell_name(ex, var, yaw, pitch) for o in args.only.split(","))
     ]
     done = lambda c: os.path.exists(os.path.join(args.out, cell_name(*c) + ".cell.json"))  # noqa: E731
     todo = [c for c in cells if not done(c)]

@@ -88,10 +88,14 @@ class GateConfig(_Section):
     max_arm_reach_deg: PositiveDegrees
     #: trunk lengths (3-D); a bird dog's hand rises about 1
     max_hand_rise: Positive = Field(le=5)
+    #: the upper arm's change of angle to the trunk (3-D) with the kick; a bird dog's is about 80
+    max_arm_rise_deg: PositiveDegrees
     max_thigh_shortening: Fraction
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
     #: negative: the head below the hips
     standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)
+    #: the support knee's range of flexion (5th-95th percentile), standing or kneeling
+    max_support_knee_rom_deg: PositiveDegrees
 
 
 class RepConfig(_Section):

@@ -59,6 +59,14 @@ def _hand_rise(hip: np.ndarray, world: np.ndarray) -> float:
     return _follow(hip, -drop / np.nanmedian(trunk), signed=True) * _rise_scale(hip)
 
 
+def _arm_rise(hip: np.ndarray, kin: Kinematics) -> float:
+    """How far the more raised upper arm swings forward with the kick: its angle to the trunk
+    (3-D, ``spatial``'s arm_raise3) at the working hip's tops minus at its bottoms, in degrees.
+    An arm on the floor: about 0. A bird dog's reaching arm: about 80 (hanging to forward)."""
+    arm = np.fmax(kin["arm_raise3_left"], kin["arm_raise3_right"])
+    return _follow(hip, arm, signed=True) * _rise_scale(hip)
+
+
 def _rise_scale(hip: np.ndarray) -> float:
     """The working hip's change between its bottoms and tops (undoes ``_follow``'s division)."""
     ok = np.isfinite(hip)
@@ -116,6 +124,7 @@ def gate_features(
         "hip_top_height_deg": _pct(thigh_elev + kin["trunk_elev3"], 95),
         "view_yaw_deg": _pct(kin["view_yaw"], 50),
         "hand_rise": _hand_rise(hip, world),
+        "arm_rise3_deg": _arm_rise(hip, kin),
         "other_hip_rom_deg": _spread(per_leg(kin, "hip_ext", ~right)),
         "other_leg_follow": min(
             _follow(hip, per_leg(kin, "hip_ext", ~right)),
@@ -139,6 +148,7 @@ def gate_features(
         if tops.any()
         else 0.0,
         "support_knee_flex_deg": _pct(per_leg(kin, "knee_flex", ~right), 50),
+        "support_knee_rom_deg": _spread(per_leg(kin, "knee_flex", ~right)),
         "support_thigh_pitch_deg": _pct(np.abs(per_leg(kin, "thigh_pitch", ~right)), 50),
         "support_knee_drop": _pct(knee_drop, 50),
         "support_ankle_drop": _pct(ankle_drop, 50),
@@ -185,6 +195,7 @@ VIEW_INDEPENDENT_EVIDENCE = frozenset(
         "hip_top_height_deg",
         "trunk_follow",
         "hand_rise",
+        "arm_rise3_deg",
     }
 )
 
@@ -200,6 +211,7 @@ POSTURE_KEYS = (
     "support_knee_flex_deg",
     "support_ankle_drop",
     "face_up",
+    "support_knee_rom_deg",
 )
 
 
@@ -217,14 +229,20 @@ def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
         and f["support_knee_drop"] > 0.3
         and f["support_knee_flex_deg"] >= 45.0
     )
-    if kneeling:
-        return "quadruped", "on all fours"
     standing = (
         pitch >= p.standing_min_trunk_pitch_deg
         and f["support_knee_flex_deg"] < 40.0
         and f["support_thigh_pitch_deg"] < 30.0
         and f["support_ankle_drop"] > 0.8
     )
+    if (kneeling or standing) and f["support_knee_rom_deg"] > p.max_support_knee_rom_deg:
+        return None, (
+            f"the support knee bent and straightened through {f['support_knee_rom_deg']:.0f}° "
+            "(as in a lunge, a squat or mountain climbers); in a kickback the support leg stays "
+            "planted"
+        )
+    if kneeling:
+        return "quadruped", "on all fours"
     if standing:
         return "standing", "standing on one leg"
     if flat and f["hand_drop"] <= 0.3:
@@ -404,6 +422,13 @@ def judge(
             f"{f['hand_rise']:.1f} trunk lengths: a bird dog), not a kickback",
             variant,
             "hand_rise",
+        )
+    if variant == "quadruped" and f["arm_rise3_deg"] > p.max_arm_rise_deg:
+        return no(
+            f"an arm swung forward with each kick (its angle to the trunk rose "
+            f"{f['arm_rise3_deg']:.0f}°: a bird dog), not a kickback",
+            variant,
+            "arm_rise3_deg",
         )
     if variant == "quadruped" and view == "side" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
         return no(

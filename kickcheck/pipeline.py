@@ -300,6 +300,35 @@ def analyze_pose(
             f"{len(moved)} movement(s) that moved both legs or the trunk with the leg (a change "
             "of position between sets) were not counted as reps"
         )
+    if not reps:
+        # Not one kick, complete or cut off by the clip's edge: whatever the clip-level features
+        # looked like, there is no kickback in it to count.
+        if low:
+            why = f"none of its {len(low)} swing(s) brought the thigh up to the trunk line"
+        elif moved:
+            why = (
+                f"each of its {len(moved)} swing(s) moved both legs or the trunk with the leg, "
+                "not one leg kicking back"
+            )
+        else:
+            why = (
+                f"the working thigh never rose and fell through a rep's range (at least "
+                f"{r.min_prominence_deg:g}°)"
+            )
+        exercise = dataclasses.replace(
+            exercise,
+            is_kickback=False,
+            working_side=None,
+            outcome="not_kickback",
+            reason=f"no kickbacks found: {why}",
+            decided_by=("other_leg_follow", "trunk_follow")
+            if moved and not low
+            else ("hip_rom_deg", "hip_top3_deg"),
+        )
+        rules = getattr(cfg.rules, variant)
+        return Report(
+            info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped
+        )
     rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []

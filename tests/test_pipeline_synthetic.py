@@ -62,6 +62,8 @@ LOOK_ALIKE_WORDS = {
     "standing_hamstring_curl": "only the lower leg",
     "triceps_kickback": "the moving part was an arm",
     "good_morning": "both legs moved together",
+    "reverse_lunge": "the support knee bent and straightened",
+    "mountain_climber": "both legs moved together",
     "plank": "nothing moved much",
     "push_up": "the moving part was an arm",
 }

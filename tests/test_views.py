@@ -5,6 +5,8 @@ sweep (``benchmarks/viewsweep.py``) measures, with exact 3-D landmarks plus nois
 measures (``kickcheck/spatial.py``) are checked against the synthetic body's own geometry.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -154,3 +156,81 @@ def test_a_clip_of_only_partial_reps_is_still_a_kickback(variant):
     )
     assert report.exercise.is_kickback, report.exercise.reason
     assert report.rep_count == 0 and len(report.partial_reps) == 2
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 0.0, 30.0])
+def test_a_reverse_lunge_is_refused_by_its_bending_support_knee(yaw):
+    """The view sweep counted a rendered reverse lunge filmed from the side as 6 kickback reps: the
+    back leg's hip extends as it steps back, and its tops fall at the split stance, before the front
+    knee bends, so the other leg never seemed to follow. A kickback's support leg stays planted;
+    a lunge bends it to about 90 degrees with every rep."""
+    report, _ = run(exercise="reverse_lunge", yaw_deg=yaw, n_reps=4, noise_px=1.0, seed=12)
+    e = report.exercise
+    assert e.outcome == "not_kickback" and report.rep_count == 0
+    assert "support knee bent and straightened" in e.reason
+    assert e.evidence["support_knee_rom_deg"] == pytest.approx(90.0, abs=10.0)
+    kick, truth = run(variant="standing", yaw_deg=yaw, n_reps=4, noise_px=1.0, seed=12)
+    assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
+    assert kick.exercise.evidence["support_knee_rom_deg"] < 20.0
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 30.0])
+def test_a_bird_dog_is_refused_by_its_arm_even_when_the_hand_reads_low(yaw):
+    """On the view sweep, bird dogs filmed 30 degrees off the side at a 30-degree pitch were
+    counted: MediaPipe's 3-D hand stayed near the floor (it rose only 0.1-0.2 trunk lengths), but
+    the upper arm still swung forward. Reproduced by holding the world wrists on the floor below
+    the shoulders."""
+    pose, _ = make_pose_sequence(exercise="bird_dog", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=13)
+    world = pose.world.copy()
+    for shoulder, wrist in ((11, 15), (12, 16)):  # MediaPipe's shoulder and wrist indices
+        world[:, wrist] = world[:, shoulder] + np.array([0.0, 0.45, 0.0])  # y is down
+    pose = dataclasses.replace(pose, world=world)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    report = analyze_pose(pose, info, load_config())
+    e = report.exercise
+    assert e.evidence["hand_rise"] < 0.4  # the hand alone no longer tells
+    assert not e.is_kickback and report.rep_count == 0
+    assert "arm swung forward" in e.reason
+    assert e.evidence["arm_rise3_deg"] > 60.0
+
+
+def test_a_clip_with_no_kick_at_all_is_not_a_kickback():
+    """A standing hamstring curl filmed from a 30-degree pitch passed the gate (MediaPipe's 3-D
+    thigh swung 26 degrees) but no swing made a rep: it was reported as a kickback clip with zero
+    reps. With not one kick, complete or partial, there is no kickback to report. Reproduced by
+    asking for reps larger than the kicks the clip holds."""
+    pose, _ = make_pose_sequence(variant="standing", n_reps=3, noise_px=1.0, seed=14)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    cfg = load_config()
+    hip_rom = analyze_pose(pose, info, cfg).exercise.evidence["hip_rom_deg"]
+    strict = cfg.model_copy(
+        update={"reps": cfg.reps.model_copy(update={"min_prominence_deg": hip_rom + 20.0})}
+    )
+    report = analyze_pose(pose, info, strict)
+    e = report.exercise
+    assert e.outcome == "not_kickback" and not e.is_kickback and e.working_side is None
+    assert report.rep_count == 0 and report.partial_reps == ()
+    assert "never rose and fell through a rep's range" in e.reason
+
+
+@pytest.mark.parametrize("kneeling", [True, False])
+def test_a_support_knee_that_folds_and_unfolds_is_not_a_planted_leg(kneeling):
+    """On the view sweep, mountain climbers filmed 30-45 degrees front-oblique were counted as
+    kickbacks on all fours: MediaPipe's legs did not seem to move in opposition, but the "support"
+    knee ranged over 64-96 degrees. A kneeling support knee stays bent near 90 degrees and a
+    standing one near straight; real kickback clips range over 56 degrees at most."""
+    from kickcheck.gate import posture
+
+    g = load_config().gate
+    if kneeling:  # on all fours: flat trunk, hands and support knee under the body, knee bent
+        f = dict(trunk_pitch_deg=10.0, hand_drop=0.9, support_knee_drop=0.8, face_up=0.0)
+        f |= dict(support_knee_flex_deg=95.0, support_thigh_pitch_deg=5.0, support_ankle_drop=0.8)
+    else:  # standing hinged on a straight, vertical support leg
+        f = dict(trunk_pitch_deg=45.0, hand_drop=0.2, support_knee_drop=1.0, face_up=0.0)
+        f |= dict(support_knee_flex_deg=10.0, support_thigh_pitch_deg=5.0, support_ankle_drop=1.9)
+    want = "quadruped" if kneeling else "standing"
+    for rom in (5.0, 56.0, g.max_support_knee_rom_deg - 1.0):
+        assert posture(f | {"support_knee_rom_deg": rom}, g)[0] == want
+    variant, seen = posture(f | {"support_knee_rom_deg": g.max_support_knee_rom_deg + 20.0}, g)
+    assert variant is None
+    assert "support knee bent and straightened" in seen
