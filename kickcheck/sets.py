@@ -5,9 +5,9 @@ film both legs in one take). Pure NumPy on the per-rep results; ``pipeline`` cal
 
 1. ``position_change``: between sets people get up, sit back or turn round. Such a movement can
    raise a hip like a kick (kneeling up from all fours extends both hips by about 90 degrees), so
-   every counted rep is checked for what makes a kick a kick: the other thigh supports (it moves at
-   most the gate's ``max_other_leg_ratio`` of the working thigh's change from the rep's start to
-   its top) and the thigh moves on the trunk (the trunk's elevation changes by less than
+   every counted rep is checked for what makes a kick a kick: the other thigh supports (it follows
+   the working thigh by at most the gate's ``max_other_leg_ratio`` of its change from the rep's
+   start to its top) and the thigh moves on the trunk (the trunk's elevation changes by less than
    ``[sets] change_trunk_ratio`` of the thigh's). A rep that fails is a change of position, not
    counted. (The pipeline also judges the exercise again without such movements when the gate
    rejected a clip that holds kicks besides them.)
@@ -89,8 +89,11 @@ def position_change(
     d_work = _at(work, p) - _at(work, s)
     if not math.isfinite(d_work) or d_work <= 0:
         return ""
+    # followed: moved the same way (standing or kneeling up extends both hips); a support hip that
+    # flexes as the working one extends (the pelvis tipping, an oblique view) is not a second leg
+    # kicking
     d_other = _at(other, p) - _at(other, s)
-    if math.isfinite(d_other) and abs(d_other) > max_other_leg_ratio * d_work:
+    if math.isfinite(d_other) and d_other > max_other_leg_ratio * d_work:
         return "both legs moved"
     thigh3 = kin[f"thigh_elev3_{side}"]
     trunk3 = kin["trunk_elev3"]
