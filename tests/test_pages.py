@@ -138,7 +138,7 @@ def test_page_verdict_names_each_fault_with_its_reps_and_the_findings_words(repo
 
 
 def test_a_rejected_clip_says_why_with_the_measured_value():
-    rep, _ = analyse("squat.mp4", exercise="squat", n_reps=3)
+    rep, _ = analyse("good_morning.mp4", exercise="good_morning", n_reps=3)
     e = rep.exercise
     assert not e.is_kickback and e.decided_by
     page = render_page(rep)
@@ -424,7 +424,7 @@ def test_cli_writes_page_plots_and_mot(monkeypatch, clip, tmp_path):
 
 
 def test_cli_page_of_a_rejected_clip_is_written_and_the_exit_is_5(monkeypatch, clip, tmp_path):
-    fake_analysis(monkeypatch, exercise="squat", n_reps=3)
+    fake_analysis(monkeypatch, exercise="good_morning", n_reps=3)
     page = tmp_path / "r.html"
     r = CliRunner().invoke(main, [str(clip), "-q", "--html", str(page)], catch_exceptions=False)
     assert r.exit_code == 5
