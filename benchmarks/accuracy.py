@@ -18,9 +18,17 @@ H.264 file, and the report is compared with the renderer's truth. Printed per co
   and ankle against the truth projection, so the renderer's faithfulness is on record;
 - the silhouette measure's change on reps with and without an arched back.
 
-``--quick`` runs a small subset (a few minutes; the first nine look-alikes); the full grid (32
-kickbacks and every look-alike of ``kickrender.catalog``, 53 clips) takes about 25 minutes on two
-cores.
+Clips of several sets (labels "sets: ..."; ``kickrender.sets``): a set that tires (its range
+shrinks, then its back arches), one leg then the other (kneeling up and turning round between them,
+or staying put and kicking with the far leg), the same leg after a rest, standing and on all fours.
+For them it also reports the sets found, the working side and the rep count of each set, the rep
+where form broke (within one rep of the truth's), the left/right asymmetry of the range of motion
+against the posed one (percentage points), and any rep counted during a change of position.
+``--only sets`` runs just these (about 8 minutes).
+
+``--quick`` runs a small subset (a few minutes; the first nine look-alikes and two clips of sets);
+the full grid (32 kickbacks, every look-alike of ``kickrender.catalog`` and 5 clips of sets, 58
+clips) takes about 35 minutes on two cores.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ from kickcheck.landmarks import Landmark  # noqa: E402
 from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
 from kickcheck.pose import load_pose_npz, save_pose_npz  # noqa: E402
 from kickcheck.types import VideoInfo  # noqa: E402
-from kickrender import ClipSpec, render_clip  # noqa: E402
+from kickrender import ClipSpec, SetSpec, render_clip  # noqa: E402
 from kickrender.catalog import (  # noqa: E402
     FIRST_LOOKALIKES,
     KICKBACK_VARIANT_NAMES,
@@ -137,7 +145,157 @@ def grid(quick: bool) -> list[tuple[str, ClipSpec]]:
                     ),
                 )
             )
+    sets = sets_grid()
+    out.extend(sets[:2] if quick else sets)
     return out
+
+
+def sets_grid() -> list[tuple[str, ClipSpec]]:
+    """The clips of several sets (see the module docstring)."""
+    common = dict(exercise="kickback", fps=24.0, width=640, height=360)
+    return [
+        (
+            "sets: one leg then the other, kneel and turn",
+            ClipSpec(
+                variant="quadruped",
+                sets=(
+                    SetSpec(side="right", facing="right", reps=6, hip_ext=18.0),
+                    SetSpec(side="left", facing="left", reps=6, hip_ext=6.0),
+                ),
+                between="kneel",
+                between_s=6.0,
+                seed=101,
+                shape="female",
+                background="textured",
+                **common,
+            ),
+        ),
+        (
+            "sets: a set that tires",
+            ClipSpec(
+                variant="quadruped",
+                sets=(
+                    SetSpec(
+                        side="left",
+                        facing="left",
+                        reps=10,
+                        hip_ext=15.0,
+                        fatigue_from=6,
+                        fatigue_step_deg=10.0,
+                        arch_from=9,
+                    ),
+                ),
+                seed=102,
+                shape="male",
+                background="plain",
+                **common,
+            ),
+        ),
+        (
+            "sets: the same leg after a rest",
+            ClipSpec(
+                variant="quadruped",
+                sets=(
+                    SetSpec(side="right", facing="left", reps=5),
+                    SetSpec(side="right", facing="left", reps=6, arch_from=4),
+                ),
+                between="rest",
+                between_s=12.0,
+                seed=103,
+                shape="average",
+                background="cluttered",
+                **common,
+            ),
+        ),
+        (
+            "sets: near leg then far leg, no turn",
+            ClipSpec(
+                variant="quadruped",
+                sets=(
+                    SetSpec(side="left", facing="left", reps=5, hip_ext=16.0),
+                    SetSpec(
+                        side="right",
+                        facing="left",
+                        reps=6,
+                        hip_ext=8.0,
+                        fatigue_from=4,
+                        fatigue_step_deg=12.0,
+                    ),
+                ),
+                between="rest",
+                between_s=4.0,
+                seed=104,
+                shape="female",
+                background="textured",
+                **common,
+            ),
+        ),
+        (
+            "sets: standing, one leg then the other",
+            ClipSpec(
+                variant="standing",
+                sets=(
+                    SetSpec(side="left", facing="right", reps=6, hip_ext=22.0),
+                    SetSpec(side="right", facing="left", reps=6, hip_ext=12.0, arch_from=4),
+                ),
+                between="kneel",
+                between_s=6.0,
+                seed=105,
+                shape="male",
+                background="textured",
+                **common,
+            ),
+        ),
+    ]
+
+
+def score_sets(report, truth: dict) -> dict:
+    """The sets of ``report`` against the truth's: each truth set is matched with the found set
+    that overlaps it most in time."""
+    found = list(report.sets)
+    rows = []
+    for ts in truth["sets"]:
+
+        def overlap(s, ts=ts):
+            return min(s.end_s, ts["end_s"]) - max(s.start_s, ts["start_s"])
+
+        best = max(found, key=overlap, default=None)
+        if best is None or overlap(best) <= 0:
+            rows.append({"found": False})
+            continue
+        want_break = ts["form_break_rep"]
+        got_break = best.break_rep
+        # within the set: the found set's k-th rep against the truth set's k-th rep
+        want_k = None if want_break is None else ts["reps"].index(want_break)
+        got_k = None if got_break is None else best.rep_indices.index(got_break)
+        rows.append(
+            {
+                "found": True,
+                "side_ok": best.side == ts["working_side"],
+                "reps": len(best.rep_indices),
+                "reps_truth": ts["rep_count"],
+                "break_truth": want_k,
+                "break_found": got_k,
+                "break_ok": (want_k is None and got_k is None)
+                or (want_k is not None and got_k is not None and abs(want_k - got_k) <= 1),
+            }
+        )
+    in_change = 0
+    for c in truth.get("changes", []):
+        in_change += sum(c["start_s"] <= r.rep.top_s <= c["end_s"] for r in report.reps)
+    posed = truth["asymmetry"]["range_of_motion_pct"]
+    got = None
+    if report.legs is not None:
+        a = next(x for x in report.legs.asymmetry if x.measure == "range_of_motion_deg")
+        got = a.pct
+    return {
+        "n_truth": len(truth["sets"]),
+        "n_found": len(found),
+        "per_set": rows,
+        "reps_in_change": in_change,
+        "asym_truth": posed,
+        "asym_found": got,
+    }
 
 
 def _near_side(truth: dict) -> str:
@@ -257,6 +415,8 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False, fast: bool = F
             match.back_sag_change
         )
     res["flags"] = flags
+    if "sets" in truth:
+        res["sets"] = score_sets(report, truth)
     res["arch_mae"] = float(np.mean(arch_err)) if arch_err else float("nan")
     res["sag_arch"], res["sag_clean"] = sag_arch, sag_clean
     return res
@@ -296,6 +456,58 @@ def summarise(label: str, rows: list[dict]) -> str:
     if la:
         parts.append(f"look-alikes no reps {sum(r['reps_found'] == 0 for r in la)}/{len(la)}")
     return "  ".join(parts)
+
+
+def summarise_sets(label: str, rows: list[dict]) -> str:
+    """The sets' figures over clips of several sets."""
+    rs = [r["sets"] for r in rows if "sets" in r]
+    if not rs:
+        return ""
+    sets = [s for r in rs for s in r["per_set"]]
+    matched = [s for s in sets if s["found"]]
+    breaks = [s for s in matched if s["break_truth"] is not None or s["break_found"] is not None]
+    asym = [
+        (r["asym_found"], r["asym_truth"])
+        for r in rs
+        if r["asym_truth"] is not None and r["asym_found"] is not None
+    ]
+    two_legs = sum(r["asym_truth"] is not None for r in rs)
+    errs = [abs(a - b) for a, b in asym if np.isfinite(a)]
+    parts = [
+        f"{label:34s} n={len(rs):3d}",
+        f"sets found {sum(r['n_found'] == r['n_truth'] for r in rs)}/{len(rs)} clips "
+        f"({sum(r['n_found'] for r in rs)} of {sum(r['n_truth'] for r in rs)} sets)",
+        f"side per set {sum(s['side_ok'] for s in matched)}/{len(sets)}",
+        f"reps per set exact {sum(s['reps'] == s['reps_truth'] for s in matched)}/{len(sets)}",
+        f"form break within 1 rep {sum(s['break_ok'] for s in breaks)}/{len(breaks)}",
+        f"ROM asymmetry error {max(errs):.1f} pp max over {len(errs)}/{two_legs} two-leg clips"
+        if errs
+        else f"ROM asymmetry measured 0/{two_legs}",
+        f"reps counted in a change of position {sum(r['reps_in_change'] for r in rs)}",
+    ]
+    return "  ".join(parts)
+
+
+def _sets_line(r: dict) -> str:
+    """One clip's sets against the truth: "sets 2/2; set 1 right ok 6/6 break -/-; ..."."""
+    out = [f"sets {r['n_found']}/{r['n_truth']}"]
+    for k, s in enumerate(r["per_set"], start=1):
+        if not s["found"]:
+            out.append(f"set {k} not found")
+            continue
+
+        def rep(x):
+            return "-" if x is None else str(x + 1)
+
+        out.append(
+            f"set {k}: side {'ok' if s['side_ok'] else 'WRONG'}, reps {s['reps']}/{s['reps_truth']}"
+            f", break at its rep {rep(s['break_found'])} (truth {rep(s['break_truth'])})"
+        )
+    if r["asym_truth"] is not None:
+        got = "-" if r["asym_found"] is None else f"{r['asym_found']:.1f}"
+        out.append(f"ROM asymmetry {got} % (posed {r['asym_truth']:.1f} %)")
+    out.append(f"reps in a change of position {r['reps_in_change']}")
+    return "; ".join(out)
 
 
 def main(argv=None) -> int:
@@ -339,6 +551,8 @@ def main(argv=None) -> int:
             f"{'' if r['is_kickback_truth'] else r['exercise']['reason'][:70]}",
             flush=True,
         )
+        if "sets" in r:
+            print("    " + _sets_line(r["sets"]), flush=True)
         if not args.out:
             os.remove(path)
     print()
@@ -355,6 +569,9 @@ def main(argv=None) -> int:
     if conds:
         print(summarise("ALL phone-clip conditions", conds))
     print(summarise("ALL", all_rows))
+    with_sets = [r for r in all_rows if "sets" in r]
+    if with_sets:
+        print(summarise_sets("ALL clips of several sets", with_sets))
     sa = [x for r in all_rows for x in r.get("sag_arch", []) if np.isfinite(x)]
     sc = [x for r in all_rows for x in r.get("sag_clean", []) if np.isfinite(x)]
     if sa and sc:

@@ -127,6 +127,12 @@ CSV_FIELDS = (
     "reps",
     "variant",
     "working_side",
+    "sets",
+    "score",
+    "left_reps",
+    "right_reps",
+    "left_score",
+    "right_score",
     *(f"flags_{rid}" for rid in FLAG_IDS),
     "warnings",
     "message",
@@ -259,7 +265,7 @@ def timeout_for(duration_s: float | None, minimum_s: float, factor: float) -> fl
 
 def output_paths(out: Path, base: str, extras: Sequence[str] = ()) -> dict[str, Path]:
     """The files one clip writes into ``out`` (``thumbnail``: a small still for ``index.html``;
-    ``curves`` and ``peaks``: its two charts)."""
+    ``curves``, ``peaks`` and ``sets``: its charts)."""
     paths = {
         "json": out / f"{base}.json",
         "csv": out / f"{base}.csv",
@@ -272,6 +278,7 @@ def output_paths(out: Path, base: str, extras: Sequence[str] = ()) -> dict[str, 
     if "plots" in extras:
         paths["curves"] = out / "plots" / f"{base}_curves.png"
         paths["peaks"] = out / "plots" / f"{base}_peaks.png"
+        paths["sets"] = out / "plots" / f"{base}_sets.png"
     return paths
 
 
@@ -300,6 +307,9 @@ def _error_row(
         "reps": 0,
         "variant": None,
         "working_side": None,
+        "sets": 0,
+        "score": None,
+        "legs": {},
         "flags": {},
         "warnings": [],
         "message": _one_line(message),
@@ -357,11 +367,12 @@ def _write_outputs(path: str, report: Any, paths: dict[str, Path]) -> None:
         write_page(path, report, paths["html"])
     if "curves" in paths:
         from kickcheck.atomic import atomic_write_bytes
-        from kickcheck.plots import curves_figure, peaks_figure, png_bytes
+        from kickcheck.plots import curves_figure, peaks_figure, png_bytes, sets_figure
 
         paths["curves"].parent.mkdir(exist_ok=True)
         atomic_write_bytes(paths["curves"], png_bytes(curves_figure(report)))
         atomic_write_bytes(paths["peaks"], png_bytes(peaks_figure(report)))
+        atomic_write_bytes(paths["sets"], png_bytes(sets_figure(report)))
 
 
 #: Long side of the stills in ``index.html``, in pixels.
@@ -433,6 +444,9 @@ def score_clip(
         "reps": report.rep_count,
         "variant": ex.variant,
         "working_side": ex.working_side,
+        "sets": len(report.sets),
+        "score": None if report.score is None else round(report.score, 1),
+        "legs": clip_legs(report),
         "flags": flag_counts(report),
         "warnings": [_one_line(w) for w in report.warnings],
         "message": _one_line(message),
@@ -442,6 +456,66 @@ def score_clip(
         "outputs": {k: p.relative_to(out).as_posix() for k, p in paths.items()},
         "retry": False,
     }
+
+
+def clip_legs(report: Any) -> dict[str, dict[str, Any]]:
+    """Per leg that kicked in the clip, its summary (``report.leg_dict``): what the batch pools
+    into left against right over all its clips (``pool_legs``)."""
+    from kickcheck.report import leg_dict
+    from kickcheck.sets import leg_summary
+
+    out = {}
+    for side in ("left", "right"):
+        reps = [r for r in report.reps if r.side == side]
+        if reps:
+            n_sets = sum(st.side == side for st in report.sets)
+            out[side] = leg_dict(leg_summary(side, reps, n_sets))
+    return out
+
+
+def pool_legs(rows: list[dict[str, Any]]) -> Any:
+    """Left against right over a batch (``sets.LegComparison``), when each leg kicked in at least
+    ``sets.MIN_COMPARE_REPS`` reps over all the clips: each measure is the mean of the clips'
+    means weighted by their reps (so, the mean over all the reps), the reps flagged are added up.
+    None otherwise."""
+    import math
+    from collections import Counter
+
+    from kickcheck.sets import MIN_COMPARE_REPS, compare
+    from kickcheck.types import LegSummary
+
+    per: dict[str, list[dict[str, Any]]] = {"left": [], "right": []}
+    for row in rows:
+        for side, leg in (row.get("legs") or {}).items():
+            per[side].append(leg)
+    if any(sum(leg["reps"] for leg in legs) < MIN_COMPARE_REPS for legs in per.values()):
+        return None
+
+    def pooled(side: str) -> LegSummary:
+        legs = per[side]
+
+        def mean(key: str) -> float:
+            pairs = [(leg[key], leg["reps"]) for leg in legs if leg.get(key) is not None]
+            weight = sum(w for _, w in pairs)
+            return sum(v * w for v, w in pairs) / weight if weight else math.nan
+
+        flags: Counter[str] = Counter()
+        for leg in legs:
+            flags.update(leg["flags"])
+        score = mean("score")
+        return LegSummary(
+            side=side,
+            sets=sum(leg["sets"] for leg in legs),
+            reps=sum(leg["reps"] for leg in legs),
+            range_of_motion_deg=mean("range_of_motion_deg"),
+            top_hip_extension_deg=mean("top_hip_extension_deg"),
+            hold_s=mean("hold_s"),
+            lumbar_arch_deg=mean("lumbar_arch_deg"),
+            flags=tuple(sorted(flags.items())),
+            score=None if math.isnan(score) else score,
+        )
+
+    return compare(pooled("left"), pooled("right"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -765,6 +839,7 @@ def totals(rows: list[dict[str, Any]], wall_s: float) -> dict[str, Any]:
         **counts,
         "resumed": len(rows) - len(fresh),
         "reps": sum(r["reps"] for r in rows),
+        "sets": sum(r.get("sets", 0) for r in rows),
         "video_s": round(video_s, 3),
         "wall_s": round(wall_s, 3),
         "x_real_time": round(video_s / wall_s, 3) if wall_s > 0 and video_s > 0 else None,
@@ -788,6 +863,10 @@ def summary_csv(rows: list[dict[str, Any]]) -> str:
         flat = {k: ("" if r.get(k) is None else r[k]) for k in CSV_FIELDS if k in r}
         flat["warnings"] = " | ".join(r.get("warnings", []))
         flat["version"] = __version__
+        for side in ("left", "right"):
+            leg = (r.get("legs") or {}).get(side)
+            flat[f"{side}_reps"] = leg["reps"] if leg else 0
+            flat[f"{side}_score"] = "" if not leg or leg["score"] is None else leg["score"]
         flat.update({f"flags_{rid}": r["flags"].get(rid, 0) for rid in FLAG_IDS})
         w.writerow({k: csv_cell(v) for k, v in flat.items()})
     return buf.getvalue()
@@ -796,7 +875,13 @@ def summary_csv(rows: list[dict[str, Any]]) -> str:
 def _verdict(row: dict[str, Any]) -> str:
     if row["status"] in (STATUS_OK, STATUS_WARNING):
         flags = ", ".join(f"{k} ×{v}" for k, v in row["flags"].items()) or "no flags"
-        side = f", {row['working_side']} side" if row.get("working_side") else ""
+        legs = row.get("legs") or {}
+        if len(legs) > 1:
+            side = ", both legs"
+        elif row.get("working_side"):
+            side = f", {row['working_side']} side"
+        else:
+            side = ""
         text = f"{row['variant']}{side}: {flags}"
         return f"{text}; {row['message']}" if row["message"] else text
     return row["message"]
@@ -829,6 +914,8 @@ def render_index(rows: list[dict[str, Any]], out: Path, folder_name: str) -> str
                 "status_rank": STATUSES.index(r["status"]),
                 "scored": r["status"] != STATUS_ERROR,
                 "reps": r["reps"],
+                "sets": r.get("sets", 0),
+                "score": r.get("score"),
                 "n_flags": sum(r["flags"].values()),
                 "verdict": _verdict(r),
                 "thumb": thumb,
@@ -841,10 +928,19 @@ def render_index(rows: list[dict[str, Any]], out: Path, folder_name: str) -> str
         )
     t = totals(rows, 0.0)
     counts = ", ".join(f"{t[s]} {s.replace('_', ' ')}" for s in STATUSES if t[s])
+    from kickcheck.page import _legs_rows
+
+    legs = pool_legs(rows)
     return (
         _environment()
         .get_template("batch_index.html.j2")
-        .render(version=__version__, folder_name=folder_name, rows=items, counts=counts)
+        .render(
+            version=__version__,
+            folder_name=folder_name,
+            rows=items,
+            counts=counts,
+            legs=_legs_rows(legs),
+        )
     )
 
 
@@ -968,6 +1064,8 @@ def score_folder(
     final = [rows_by_index[i] for i in range(len(jobs))]
     for row in final:
         row.pop("retry", None)
+    from kickcheck.report import legs_dict
+
     doc = {
         "version": __version__,
         "folder": str(root),
@@ -975,6 +1073,7 @@ def score_folder(
         "scheduler": scheduler,
         "config": config_hash(cfg),
         "totals": totals(final, time.perf_counter() - t0),
+        "legs": legs_dict(pool_legs(final)),
         "clips": final,
     }
     atomic_write_text(out / "summary.csv", summary_csv(final))
@@ -991,7 +1090,12 @@ def score_folder(
 def _row_line(row: dict[str, Any]) -> str:
     if row["status"] in (STATUS_OK, STATUS_WARNING):
         flags = ", ".join(f"{k}×{v}" for k, v in row["flags"].items()) or "no flags"
-        detail = f"{row['variant']}, {row['working_side']} side; {flags}"
+        legs = row.get("legs") or {}
+        side = "both legs" if len(legs) > 1 else f"{row['working_side']} side"
+        detail = f"{row['variant']}, {side}; {flags}"
+        if row.get("score") is not None:
+            sets = f"{row['sets']} sets, " if row.get("sets", 0) > 1 else ""
+            detail += f"; {sets}score {row['score']:.0f}"
         if row["status"] == STATUS_WARNING:
             detail += f"; {row['message']}"
     else:

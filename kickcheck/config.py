@@ -105,6 +105,28 @@ class RepConfig(_Section):
     top_band_deg: PositiveDegrees
 
 
+class SetsConfig(_Section):
+    """How reps are grouped into sets and how a set is judged (``sets.py``)."""
+
+    rest_s: Positive = Field(le=600)
+    opening_reps: int = Field(ge=1, le=10)
+    range_drop_ratio: Fraction
+    change_trunk_ratio: Positive = Field(le=10)
+
+
+class ScoreConfig(_Section):
+    """Points a rep loses from 100, per rule and severity (``score.py``). A test checks that every
+    rule's severities have a key here."""
+
+    lumbar_hyperextension_warning: NonNegative = Field(le=100)
+    lumbar_hyperextension_fault: NonNegative = Field(le=100)
+    knee_straightened_warning: NonNegative = Field(le=100)
+    knee_straightened_fault: NonNegative = Field(le=100)
+    knee_locked_warning: NonNegative = Field(le=100)
+    no_squeeze_info: NonNegative = Field(le=100)
+    short_range_warning: NonNegative = Field(le=100)
+
+
 class VariantRules(_Section):
     """Form-rule thresholds shared by both variants (``[rules.quadruped]``, ``[rules.standing]``)."""
 
@@ -147,7 +169,9 @@ class Config(_Section):
     filter: FilterConfig
     gate: GateConfig
     reps: RepConfig
+    sets: SetsConfig
     rules: RulesConfig
+    score: ScoreConfig
     #: force "quadruped" or "standing"; absent from the file (None): detect
     variant: Literal["quadruped", "standing"] | None = None
     #: force "left" or "right" (the person's own side); absent from the file (None): detect

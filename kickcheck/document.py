@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kickcheck.rules import RULES, SEVERITIES
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 #: A number in the report: null where it could not be measured (NaN in the analysis).
 Measured = float | None
@@ -48,7 +48,10 @@ class ExerciseDoc(_Doc):
     style: Literal["bent_knee", "straight_leg"] | None = Field(
         description="how the working knee is held at the tops of most reps"
     )
-    working_side: Side | None = Field(description="the person's own side")
+    working_side: Side | None = Field(
+        description="the person's own side: the leg that kicked in most reps (since 1.2; each "
+        "set has its own, see sets[].working_side); without reps, the gate's reading"
+    )
     facing: Side | None = Field(description="where the person's front points in the image")
     view: View
     reason: str = Field(description="why the clip is (not) a kickback, in plain words")
@@ -76,6 +79,19 @@ class FlagDoc(_Doc):
     value: Measured = Field(description="what the rule measured (see the rule's measurement)")
     threshold: Measured = Field(description="the config threshold it was judged against")
     message: str = Field(description="the rule's words: what to do and what was measured")
+
+
+class DeductionDoc(_Doc):
+    code: str = Field(
+        json_schema_extra={"enum": [*(r.code for r in RULES), "short_range"]},
+        description="the rule whose finding cost the points (kickcheck.rules.RULES), or "
+        "short_range: the rep's range was clearly below its set's opening reps",
+    )
+    severity: Severity
+    points: float = Field(ge=0, description="points lost from 100 (the config's [score])")
+    value: Measured = Field(description="what was measured (short_range: the rep's range, °)")
+    threshold: Measured = Field(description="what it was judged against")
+    words: str = Field(description="what was measured, in words")
 
 
 class RepDoc(_Doc):
@@ -106,12 +122,129 @@ class RepDoc(_Doc):
     tempo: TempoDoc
     scorable: bool
     flags: list[FlagDoc]
+    side: Side | None = Field(description="the leg that kicked in this rep (since 1.2)")
+    set: int | None = Field(ge=1, description="the number of the rep's set (since 1.2)")
+    score: Measured = Field(
+        ge=0,
+        le=100,
+        description="form score: 100 minus the deductions' points, at least 0; null when the "
+        "rep could not be scored (since 1.2)",
+    )
+    deductions: list[DeductionDoc] = Field(description="every point the rep lost (since 1.2)")
 
 
 class PartialRepDoc(_Doc):
     start_s: Measured
     top_s: Measured
     end_s: Measured
+
+
+class TrendDoc(_Doc):
+    values: list[Measured] = Field(description="per rep, in the set's order")
+    slope_per_rep: Measured = Field(description="least-squares slope, units per rep")
+    first: Measured = Field(description="mean of the set's opening reps")
+    last: Measured = Field(description="mean of as many closing reps")
+    change: Measured = Field(description="last - first")
+    change_pct: Measured = Field(
+        description="change / first x 100; null for a signed angle (the top hip extension)"
+    )
+    spread: Measured = Field(description="standard deviation over the reps")
+
+
+class TrendsDoc(_Doc):
+    top_hip_extension_deg: TrendDoc
+    range_of_motion_deg: TrendDoc
+    hold_s: TrendDoc
+    duration_s: TrendDoc = Field(description="seconds per rep: up + hold + down")
+
+
+class ConsistencyDoc(_Doc):
+    top_spread_deg: Measured = Field(description="standard deviation of the top hip extension")
+    tempo_spread_pct: Measured = Field(
+        description="coefficient of variation of the reps' durations, %"
+    )
+
+
+class FormBreakDoc(_Doc):
+    rep: int | None = Field(description="where form broke: the earlier of the two below")
+    opening_range_deg: Measured = Field(
+        description="median range of motion of the set's opening reps ([sets] opening_reps); "
+        "null for a set with no rep after them"
+    )
+    range_bar_deg: Measured = Field(
+        description="below this a rep's range is clearly lower: [sets] range_drop_ratio x the "
+        "opening range"
+    )
+    range_drop_rep: int | None = Field(
+        description="the first rep whose range fell below [sets] range_drop_ratio of the "
+        "opening reps' median, the median from it on staying below"
+    )
+    range_drop_pct: Measured = Field(description="how far below, % (median from that rep on)")
+    fault_rep: int | None = Field(
+        description="the first rep with a warning or a fault after clean ones"
+    )
+    fault_codes: list[str] = Field(description="the rules that fired on that rep")
+    fault_persists: bool = Field(
+        description="more than half of the reps from the fault rep on had form to fix (fatigue; "
+        "otherwise a lapse)"
+    )
+    faults_from_start: bool = Field(description="the set's first rep already had form to fix")
+
+
+class SetDoc(_Doc):
+    index: int = Field(ge=1)
+    working_side: Side
+    facing: Side | None
+    variant: Literal["quadruped", "standing"]
+    reps: list[int] = Field(description="the numbers of its reps (reps[].index)")
+    rep_count: int = Field(ge=1)
+    start_s: float
+    end_s: float
+    split_by: Literal["start", "rest", "leg"] = Field(
+        description="what began the set: the clip's first set, a long rest or a change of leg"
+    )
+    rest_before_s: Measured = Field(description="the pause since the previous set")
+    score: Measured = Field(description="mean of its reps' scores")
+    trends: TrendsDoc
+    consistency: ConsistencyDoc
+    form_break: FormBreakDoc
+    verdict: list[str] = Field(description="form to fix in this set, one line per rule")
+    notes: list[str]
+    advice: str = Field(description="the set in words: where form broke and what to do")
+
+
+class LegDoc(_Doc):
+    sets: int = Field(ge=0)
+    reps: int = Field(ge=0)
+    range_of_motion_deg: Measured = Field(description="mean over the leg's reps")
+    top_hip_extension_deg: Measured
+    hold_s: Measured
+    lumbar_arch_deg: Measured
+    flags: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        description="reps with a warning or a fault, per rule"
+    )
+    score: Measured
+
+
+class AsymmetryDoc(_Doc):
+    measure: Literal[
+        "range_of_motion_deg", "top_hip_extension_deg", "hold_s", "lumbar_arch_deg", "score"
+    ]
+    left: Measured
+    right: Measured
+    difference: Measured = Field(description="left - right")
+    pct: Measured = Field(
+        description="|left - right| / max(|left|, |right|) x 100; null for the signed top hip "
+        "extension and when both are too small for a percentage to mean anything"
+    )
+    lower: Side | None = Field(description="the side with the smaller value")
+
+
+class LegsDoc(_Doc):
+    left: LegDoc
+    right: LegDoc
+    asymmetry: list[AsymmetryDoc]
+    words: list[str]
 
 
 class SummaryDoc(_Doc):
@@ -122,6 +255,8 @@ class SummaryDoc(_Doc):
         description="form to fix: one line per rule that gave a warning or a fault"
     )
     notes: list[str] = Field(description="one line per rule that gave only info notes")
+    set_count: int = Field(ge=0, description="since 1.2")
+    score: Measured = Field(description="the clip's form score: mean of its reps' (since 1.2)")
 
 
 class ReportDoc(_Doc):
@@ -135,12 +270,18 @@ class ReportDoc(_Doc):
         },
     )
 
-    schema_version: Literal["1.1"]
+    schema_version: Literal["1.2"]
     kickcheck_version: str
     video: VideoDoc
     exercise: ExerciseDoc
     reps: list[RepDoc]
     partial_reps: list[PartialRepDoc]
+    sets: list[SetDoc] = Field(
+        description="the reps split into sets at long rests and changes of leg (since 1.2)"
+    )
+    legs: LegsDoc | None = Field(
+        description="left against right, when each leg kicked in at least two reps (since 1.2)"
+    )
     summary: SummaryDoc
     warnings: list[str]
 

@@ -17,6 +17,17 @@ PANEL_ALPHA = 0.62  #: opacity of the header and strip backgrounds
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 DEG = "\N{DEGREE SIGN}"
 _FONT, _DEG, _PANEL_GREY, _PANEL_ALPHA = FONT, DEG, PANEL_GREY, PANEL_ALPHA
+#: Hershey fonts draw only ASCII (anything else is a "?"): the few other characters the report's
+#: words use are drawn as their nearest ASCII (the degree sign is drawn as a ring).
+_ASCII = str.maketrans(
+    {
+        "\N{EN DASH}": "-",
+        "\N{MINUS SIGN}": "-",
+        "\N{MULTIPLICATION SIGN}": "x",
+        "\N{RIGHTWARDS ARROW}": "->",
+        "\N{MIDDLE DOT}": "|",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class Style:
 
 def _text_w(text: str, scale: float, thick: int) -> int:
     """Width of ``text`` as ``_text`` draws it (a degree sign is a small drawn ring)."""
-    parts = text.split(_DEG)
+    parts = text.translate(_ASCII).split(_DEG)
     w = sum(cv2.getTextSize(p, _FONT, scale, thick)[0][0] for p in parts if p)
     return w + (len(parts) - 1) * _deg_w(scale, thick)
 
@@ -78,6 +89,7 @@ def _text(
     )
     x0, y = org
     cap = _text_h(scale, thick)
+    text = text.translate(_ASCII)
     for col, th in passes:
         x = x0
         for k, part in enumerate(text.split(_DEG)):

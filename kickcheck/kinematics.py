@@ -5,7 +5,8 @@ view gives the sagittal plane):
 
 - **facing** (+1 / -1): +1 when the person's front points toward image +x ("right"), -1 toward -x.
   Read from the head (the nose lies in front of the ears) and the feet (toes in front of heels),
-  decided once per shot.
+  decided once per shot, or per stretch of a shot in which the person turned round between sets
+  (``facing_per_shot``).
 - **trunk line**: the vector from the mid-shoulder point to the mid-hip point.
 - **hip extension** ``hip_ext_{left,right}``: the signed angle from the trunk line to the thigh
   (hip -> knee), multiplied by the facing sign. 0 = thigh continuing the trunk line;
@@ -101,15 +102,76 @@ def facing_per_frame(xy: np.ndarray) -> np.ndarray:
     return np.sign(score)
 
 
-def facing_per_shot(xy: np.ndarray, shot_id: np.ndarray) -> np.ndarray:
-    """One facing sign (+1/-1) per shot, broadcast to frames (majority of the per-frame cue)."""
+#: A person who turns round between two sets (to film the other leg from its own side) faces the
+#: other way for a whole set. A stretch of one shot counts as facing its own way when the per-frame
+#: cue agrees with it in at least FACING_AGREEMENT of its frames over at least
+#: MIN_FACING_STRETCH_S: a set of even two reps lasts longer, and a cue that is merely noisy (an
+#: oblique view, a hand over the face) does not hold 80 % one way for seconds on end.
+MIN_FACING_STRETCH_S = 3.0
+FACING_AGREEMENT = 0.8
+#: The per-frame cue is first averaged over this window (seconds) to find where it settles.
+_FACING_WINDOW_S = 1.0
+
+
+def facing_per_shot(xy: np.ndarray, shot_id: np.ndarray, fs_hz: float | None = None) -> np.ndarray:
+    """One facing sign (+1/-1) per stretch of each shot, broadcast to frames.
+
+    Within a shot the person faces one way unless they turn round: the majority of the per-frame
+    cue decides, except where the shot holds two or more stretches of at least
+    ``MIN_FACING_STRETCH_S`` facing opposite ways (``fs_hz``, the frame rate, turns seconds into
+    frames; without it every shot has one facing). Each frame then takes the facing of the stretch
+    it lies in, or of the nearer one between two stretches.
+    """
     f = facing_per_frame(xy)
     out = np.full(len(f), np.nan)
     for s in np.unique(shot_id):
-        m = shot_id == s
-        vals = f[m][np.isfinite(f[m]) & (f[m] != 0)]
-        if vals.size:
-            out[m] = 1.0 if vals.mean() >= 0 else -1.0
+        m = np.flatnonzero(shot_id == s)
+        out[m] = _facing_stretches(f[m], fs_hz)
+    return out
+
+
+def _facing_stretches(f: np.ndarray, fs_hz: float | None) -> np.ndarray:
+    """The facing of one shot's frames from the per-frame cue ``f`` (+1/-1/0/NaN)."""
+    n = len(f)
+    ok = np.isfinite(f) & (f != 0)
+    if not ok.any():
+        return np.full(n, np.nan)
+    majority = np.full(n, 1.0 if f[ok].mean() >= 0 else -1.0)
+    if fs_hz is None or fs_hz <= 0:
+        return majority
+    win = max(1, int(round(_FACING_WINDOW_S * fs_hz)))
+    min_len = int(round(MIN_FACING_STRETCH_S * fs_hz))
+    v = np.where(ok, f, 0.0)
+    kernel = np.ones(win)
+    num = np.convolve(v, kernel, mode="same")
+    den = np.convolve(ok.astype(float), kernel, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = num / den
+    settled = np.abs(np.nan_to_num(mean)) >= 2 * FACING_AGREEMENT - 1
+    idx = np.flatnonzero(settled)
+    if not idx.size:
+        return majority
+    sign = np.sign(mean[idx])
+    cuts = np.flatnonzero(np.diff(sign) != 0) + 1
+    stretches = []  # (first frame, last frame, sign)
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(idx)]):
+        lo, hi = int(idx[a]), int(idx[b - 1])
+        agree = f[lo : hi + 1][ok[lo : hi + 1]]
+        if hi - lo + 1 >= min_len and agree.size and np.mean(agree == sign[a]) >= FACING_AGREEMENT:
+            stretches.append((lo, hi, float(sign[a])))
+    if len({sg for *_, sg in stretches}) < 2:
+        return majority
+    # Neighbouring stretches facing the same way are one; between two, the nearer one decides.
+    merged = [stretches[0]]
+    for lo, hi, sg in stretches[1:]:
+        if sg == merged[-1][2]:
+            merged[-1] = (merged[-1][0], hi, sg)
+        else:
+            merged.append((lo, hi, sg))
+    out = np.empty(n)
+    bounds = [0] + [(a[1] + b[0] + 1) // 2 for a, b in zip(merged, merged[1:])] + [n]
+    for (_, _, sg), a, b in zip(merged, bounds, bounds[1:]):
+        out[a:b] = sg
     return out
 
 
@@ -208,7 +270,7 @@ def compute_kinematics(
     NaN angles.
     """
     xyz, world, swapped = clean_landmarks(pose, fs_hz, cutoff_hz, max_gap_s)
-    facing = facing_per_shot(xyz[:, :, :2], pose.shot_id)
+    facing = facing_per_shot(xyz[:, :, :2], pose.shot_id, fs_hz)
     image = angles_from_xy(xyz[:, :, :2], np.nan_to_num(facing, nan=1.0))
     # The image angles need a facing and a body that is not seen end-on; the 3-D ones need
     # neither (they are NaN only where the person is missing).

@@ -96,6 +96,7 @@ def measure_rep(
         tempo=tempo,
         scorable=scorable,
         lumbar_source=source,
+        side=side,
     )
 
 

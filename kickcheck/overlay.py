@@ -27,9 +27,10 @@ What a frame shows:
   whole clip, with a degree scale, the hip-extension limit the reps were judged against
   (``report.rules``) dashed, the rep tops marked and numbered in their severity colour, and a
   cursor at the current time.
-- **Summary card** over the last ``CARD_S`` seconds: the reps counted, each rule that fired with its
-  reps, and the one cue that matters most (the most severe, then most frequent, finding's); for a
-  clip that is not a kickback, the reason.
+- **Summary card** over the last ``CARD_S`` seconds: the reps (and sets) counted and the form
+  score, each set's score and the rep where its form broke, each rule that fired with its reps,
+  left against right (when both legs kicked), and the one cue that matters most (the most severe,
+  then most frequent, finding's); for a clip that is not a kickback, the reason.
 
 Placement: the header and the strip go where the body is not. Where the skeleton lies over the
 whole clip is rasterised once; each image size then picks, among a few placements (header at the
@@ -76,7 +77,7 @@ from kickcheck.draw import (
 from kickcheck.landmarks import SKELETON_EDGES, SWAP_LR
 from kickcheck.landmarks import Landmark as L
 from kickcheck.rules import RULES, TO_FIX, rep_ranges, rule
-from kickcheck.types import Finding, Report
+from kickcheck.types import Finding, LegComparison, Report, SetResult
 
 __all__ = ["CARD_S", "FLAG_HOLD_S", "SEVERITY_BGR", "draw_frame", "overlay_data", "write_overlay"]
 
@@ -171,6 +172,9 @@ class OverlayData:
     marks: dict[str, tuple[np.ndarray, np.ndarray]]
     card_from: int  #: first frame of the summary card
     card: tuple[_CardLine, ...]
+    #: the header's right-hand words per frame: the working leg, and the set when there are
+    #: several ("set 2 | left leg"); the set of the rep last started (the first set before it)
+    set_label_of_frame: tuple[str, ...]
     occupancy: np.ndarray  #: float32 [gh, gw]: share of frames the body covers each cell
     _cache: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -238,9 +242,36 @@ def _marks(spans: list[_RepSpan], n: int) -> dict[str, tuple[np.ndarray, np.ndar
     return out
 
 
+def _set_card_line(st: SetResult, several: bool) -> _CardLine:
+    """ "set 2 (left, 6 reps): 95/100, form broke at rep 5", in the colour of the set."""
+    head = f"set {st.index} ({st.side}, {len(st.rep_indices)} reps): " if several else "set: "
+    score = f"{st.score:.0f}/100" if st.score is not None else "not scored"
+    if st.break_rep is not None:
+        sev = "fault" if st.fault_rep == st.break_rep else "warning"
+        tail = f", form broke at rep {st.break_rep}"
+    elif st.faults_from_start:
+        sev, tail = "warning", ", form to fix from its first rep"
+    else:
+        sev, tail = "ok", ", range and form held"
+    return _CardLine(head + score + tail, SEVERITY_BGR[sev])
+
+
+def _legs_card_line(legs: LegComparison) -> _CardLine:
+    """ "left vs right: range 89 vs 93 deg (left 4 % lower), score 100 vs 95"."""
+    rom = next(a for a in legs.asymmetry if a.measure == "range_of_motion_deg")
+    text = f"left vs right: range {rom.left:.0f}{_DEG} vs {rom.right:.0f}{_DEG}"
+    if math.isfinite(rom.pct) and rom.lower is not None and round(rom.pct) >= 1:
+        text += f" ({rom.lower} {rom.pct:.0f} % lower)"
+    lf, rt = legs.left.score, legs.right.score
+    if lf is not None and rt is not None:
+        text += f", score {lf:.0f} vs {rt:.0f}"
+    return _CardLine(text, _TEXT_BGR)
+
+
 def _card(report: Report, spans: list[_RepSpan]) -> tuple[_CardLine, ...]:
-    """The summary card's lines: the reps, each rule that fired with its reps (table order), and
-    the cue of the most severe, then most frequent, rule (table order breaks ties)."""
+    """The summary card's lines: the reps (and sets, and the form score), each set's score and
+    where its form broke, each rule that fired with its reps (table order), left against right,
+    and the cue of the most severe, then most frequent, rule (table order breaks ties)."""
     ex = report.exercise
     if not ex.is_kickback:
         outcome = getattr(ex, "outcome", "not_kickback")
@@ -248,7 +279,14 @@ def _card(report: Report, spans: list[_RepSpan]) -> tuple[_CardLine, ...]:
         reason = ex.reason[:1].upper() + ex.reason[1:] if ex.reason else "no kickbacks found"
         return (_CardLine(title, SEVERITY_BGR["warning"], True), _CardLine(reason, _TEXT_BGR))
     n = len(spans)
-    lines = [_CardLine(f"{n} rep{'s' if n != 1 else ''}", _TEXT_BGR, True)]
+    head = f"{n} rep{'s' if n != 1 else ''}"
+    if len(report.sets) > 1:
+        head += f" in {len(report.sets)} sets"
+    if report.score is not None:
+        head += f" | form score {report.score:.0f}/100"
+    lines = [_CardLine(head, _TEXT_BGR, True)]
+    several = len(report.sets) > 1
+    lines.extend(_set_card_line(st, several) for st in report.sets)
     by_rule: dict[str, list[tuple[int, Finding]]] = {}
     for sp in spans:
         for f in sp.findings:
@@ -265,10 +303,32 @@ def _card(report: Report, spans: list[_RepSpan]) -> tuple[_CardLine, ...]:
         ranked.append(((_SEVERITY_RANK[sev], len(items), -order), row.cue, sev))
     if not any(sev in TO_FIX for *_, sev in ranked):
         lines.insert(1, _CardLine("no form faults", SEVERITY_BGR["ok"]))
+    if report.legs is not None:
+        lines.append(_legs_card_line(report.legs))
     if ranked:
         _, cue, sev = max(ranked)
         lines.append(_CardLine(f"Cue: {cue}", _TEXT_BGR, True))
     return tuple(lines)
+
+
+def _set_labels(report: Report, spans: list[_RepSpan], n: int) -> tuple[str, ...]:
+    """The header's right-hand words per frame (see ``OverlayData.set_label_of_frame``)."""
+    ex = report.exercise
+    side = ex.working_side
+    if not ex.is_kickback or not side:
+        return ("",) * n
+    if not report.sets:
+        return (f"{side} leg",) * n
+    several = len(report.sets) > 1
+    start_of = {sp.number: sp.start for sp in spans}
+    out = [""] * n
+    for k, st in enumerate(report.sets):
+        a = 0 if k == 0 else start_of.get(st.rep_indices[0], n)
+        nxt = report.sets[k + 1] if k + 1 < len(report.sets) else None
+        b = n if nxt is None else start_of.get(nxt.rep_indices[0], n)
+        label = f"set {st.index} | {st.side} leg" if several else f"{st.side} leg"
+        out[a:b] = [label] * max(0, min(b, n) - a)
+    return tuple(out)
 
 
 #: The occupancy grid's shorter side in cells.
@@ -370,6 +430,7 @@ def overlay_data(report: Report) -> OverlayData:
         marks=_marks(spans, n),
         card_from=_frame_at(t_s, float(t_s[-1]) - CARD_S + 1e-6) if n else 0,
         card=_card(report, spans),
+        set_label_of_frame=_set_labels(report, spans, n),
         occupancy=_occupancy(xy, detected, (int(size[0]), int(size[1]))),
     )
 
@@ -431,7 +492,7 @@ def _header_content(
             (phase, SEVERITY_BGR["info"] if phase == "top" else _TEXT_BGR),
         ]
     )
-    right_text = d.side_label
+    right_text = d.set_label_of_frame[i] if 0 <= i < d.n_frames else d.side_label
     f = d.flag_rep_of_frame[i] if 0 <= i < d.n_frames else -1
     if f >= 0:
         sp = d.reps[f]

@@ -3,9 +3,11 @@
 The page is a Jinja2 template (``templates/report.html.j2``, autoescape on: a file name or any
 other text can never become markup) filled from the report alone:
 
-- the verdict: exercise, variant, working side, view, reps counted, and each rule that fired with
-  the reps where it did and the findings' own messages; for a clip that is not a kickback, the
-  gate's reason and the measured values it decided on (``exercise.decided_by``);
+- the verdict: exercise, variant, working side, view, reps counted, the form score, and each rule
+  that fired with the reps where it did and the findings' own messages; for a clip that is not a
+  kickback, the gate's reason and the measured values it decided on (``exercise.decided_by``);
+- the sets (trends, where form broke, what to do) and left against right (``report.sets``,
+  ``report.legs``);
 - the table of reps, the curves over time and the per-rep peaks (``plots``);
 - evidence: the frame at the top of each rep, re-read from the video with ``video.FrameReader``
   and drawn with ``overlay.draw_frame`` (skeleton, angles, the rep's flags).
@@ -27,7 +29,9 @@ import numpy as np
 
 from kickcheck import __version__
 from kickcheck.rules import RULES_BY_CODE, rep_ranges
-from kickcheck.types import Finding, Report, RepResult
+from kickcheck.score import deduction_line
+from kickcheck.sets import LEG_MEASURES, set_line
+from kickcheck.types import Finding, LegComparison, Report, RepResult, SetResult
 
 __all__ = ["EVIDENCE_MAX_SIDE", "evidence_frames", "render_page", "write_page"]
 
@@ -112,9 +116,13 @@ def _groups(report: Report, severities: tuple[str, ...]) -> list[_Fault]:
     return out
 
 
-def _rep_row(r: RepResult) -> dict[str, Any]:
+def _rep_row(r: RepResult, set_of: dict[int, int] | None = None) -> dict[str, Any]:
     return {
         "index": r.rep.index,
+        "leg": r.side or "",
+        "set": (set_of or {}).get(r.rep.index, ""),
+        "score": f"{r.score:.0f}" if r.score is not None else "–",
+        "deductions": [deduction_line(d) for d in r.deductions],
         "top_s": f"{r.rep.top_s:.2f}",
         "span": f"{r.rep.start_s:.2f}–{r.rep.end_s:.2f}",
         "hip": _deg(r.hip_extension_deg),
@@ -130,6 +138,69 @@ def _rep_row(r: RepResult) -> dict[str, Any]:
             {"code": f.rule_id, "severity": f.severity, "message": f.message} for f in r.findings
         ],
     }
+
+
+def _set_card(st: SetResult) -> dict[str, Any]:
+    from kickcheck.report import set_lines
+
+    if st.break_rep is not None:
+        severity = "fault" if st.fault_rep == st.break_rep else "warning"
+    elif st.faults_from_start or st.verdict:
+        severity = "warning"
+    else:
+        severity = "ok"
+    return {
+        "index": st.index,
+        "title": set_line(st),
+        "side": st.side,
+        "severity": severity,
+        "score": f"{st.score:.0f}" if st.score is not None else "–",
+        "break_rep": st.break_rep or "",
+        "lines": set_lines(st),
+        "advice": st.advice,
+        "verdict": list(st.verdict),
+    }
+
+
+def _legs_rows(legs: LegComparison | None) -> list[dict[str, str]]:
+    if legs is None:
+        return []
+    rows = []
+    for a in legs.asymmetry:
+        words, unit, _ = LEG_MEASURES[a.measure]
+        nd = 2 if unit == " s" else 0
+
+        def fmt(v: float, unit: str = unit, nd: int = nd) -> str:
+            return f"{v:.{nd}f}{unit}" if math.isfinite(v) else "–"
+
+        if math.isfinite(a.pct):
+            asym = f"{a.pct:.0f} %" + (f" ({a.lower} lower)" if a.lower and a.pct >= 0.5 else "")
+        elif a.lower is not None:
+            asym = f"{abs(a.difference):.{nd}f}{unit} ({a.lower} lower)"
+        else:
+            asym = "–"
+        rows.append({"measure": words, "left": fmt(a.left), "right": fmt(a.right), "asym": asym})
+
+    def flagged(flags: tuple[tuple[str, int], ...]) -> str:
+        return ", ".join(f"{code} ×{n}" for code, n in flags) or "none"
+
+    rows.append(
+        {
+            "measure": "reps with form to fix",
+            "left": flagged(legs.left.flags),
+            "right": flagged(legs.right.flags),
+            "asym": "",
+        }
+    )
+    rows.append(
+        {
+            "measure": "reps (sets)",
+            "left": f"{legs.left.reps} ({legs.left.sets})",
+            "right": f"{legs.right.reps} ({legs.right.sets})",
+            "asym": "",
+        }
+    )
+    return rows
 
 
 def _evidence_rows(report: Report) -> list[dict[str, str]]:
@@ -186,7 +257,8 @@ def _environment() -> Any:
 
 def render_page(report: Report, frames: dict[int, bytes] | None = None) -> str:
     """The HTML page for ``report``; ``frames`` are the evidence stills (``evidence_frames``)."""
-    from kickcheck.plots import curves_figure, peaks_figure, png_bytes
+    from kickcheck.plots import curves_figure, peaks_figure, png_bytes, sets_figure
+    from kickcheck.report import set_of_rep
 
     v, e = report.video, report.exercise
     frames = frames or {}
@@ -203,6 +275,14 @@ def render_page(report: Report, frames: dict[int, bytes] | None = None) -> str:
                 "title": "Per rep, at the top",
                 "alt": "peak values per rep",
                 "src": _data_uri(png_bytes(peaks_figure(report))),
+            }
+        )
+        charts.append(
+            {
+                "title": "Sets: the range of motion and the form score per rep",
+                "alt": "range of motion per rep with each set's trend and its clear-drop line, "
+                "and each rep's form score",
+                "src": _data_uri(png_bytes(sets_figure(report))),
             }
         )
     stills = []
@@ -243,13 +323,26 @@ def render_page(report: Report, frames: dict[int, bytes] | None = None) -> str:
         "partial_count": len(report.partial_reps),
         "faults": _groups(report, ("fault", "warning")),
         "notes": _groups(report, ("info",)),
-        "reps": [_rep_row(r) for r in report.reps],
+        "reps": [_rep_row(r, set_of_rep(report)) for r in report.reps],
+        "sets": [_set_card(st) for st in report.sets],
+        "legs": _legs_rows(report.legs),
+        "score": f"{report.score:.0f}" if report.score is not None else "",
+        "leg_scores": _leg_scores(report),
         "evidence_rows": _evidence_rows(report),
         "charts": charts,
         "stills": stills,
         "warnings": list(report.warnings),
     }
     return _environment().get_template("report.html.j2").render(**ctx)
+
+
+def _leg_scores(report: Report) -> str:
+    legs = report.legs
+    if legs is None:
+        return ""
+    return ", ".join(
+        f"{leg.side} {leg.score:.0f}" for leg in (legs.left, legs.right) if leg.score is not None
+    )
 
 
 def write_page(

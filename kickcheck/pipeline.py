@@ -1,7 +1,8 @@
 """The one place that knows the order of the stages.
 
 video file -> frames (video) -> landmarks (pose) -> angles (kinematics) -> exercise gate (gate)
--> reps (reps) -> per-rep measures (metrics) -> findings (rules) -> Report
+-> reps (reps) -> per-rep measures (metrics) -> findings (rules) -> sets, scores and left against
+right (sets, score) -> Report
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ from kickcheck.metrics import frame_track, measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses
 from kickcheck.reps import renumber, segment_reps
 from kickcheck.rules import evaluate, knee_style, rep_ranges
-from kickcheck.types import PoseSequence, Report, RepResult, VideoInfo
+from kickcheck.score import mean_score
+from kickcheck.sets import compare_legs, position_change, score_and_analyse
+from kickcheck.types import (
+    Exercise,
+    Kinematics,
+    PoseSequence,
+    Rep,
+    Report,
+    RepResult,
+    VideoInfo,
+)
 
 ProgressFn = Callable[[int], None]
 
@@ -188,16 +199,70 @@ def analyze_pose(
             f"MediaPipe swapped left and right in {n_swapped} frames; they were repaired"
         )
     g = cfg.gate
-    exercise = judge(
-        kin,
-        xyz,
-        facing,
-        float(detected.mean()),
-        g,
-        world=world,
-        force_variant=cfg.variant,
-        force_side=cfg.side,
-    )
+
+    def judged(k: Kinematics, pts: np.ndarray, wld: np.ndarray) -> Exercise:
+        return judge(
+            k,
+            pts,
+            facing,
+            float(detected.mean()),
+            g,
+            world=wld,
+            force_variant=cfg.variant,
+            force_side=cfg.side,
+        )
+
+    def segmented(k: Kinematics, right: np.ndarray) -> list[Rep]:
+        return segment_reps(
+            per_leg(k, "hip_ext", right),
+            k.t_s,
+            fs_hz=fs,
+            min_prominence_deg=cfg.reps.min_prominence_deg,
+            rel_prominence=cfg.reps.rel_prominence,
+            min_period_s=cfg.reps.min_period_s,
+            segment_id=pose.shot_id,
+            top_band_deg=cfg.reps.top_band_deg,
+        )
+
+    def changes_of_position(reps: list[Rep], right: np.ndarray) -> list[Rep]:
+        """The reps that moved both legs or the trunk with the leg (``sets.position_change``)."""
+        return [
+            x
+            for x in reps
+            if position_change(
+                kin,
+                x,
+                "right" if right[x.top_frame] else "left",
+                max_other_leg_ratio=g.max_other_leg_ratio,
+                max_trunk_ratio=cfg.sets.change_trunk_ratio,
+            )
+        ]
+
+    exercise = judged(kin, xyz, world)
+    if exercise.outcome == "not_kickback" and exercise.decided_by:
+        # Between sets people stand or kneel up and turn round: seconds of the trunk rising with
+        # both hips that a clip-wide feature can take for the exercise itself. When the clip
+        # also holds kicks, judge it again without those changes of position.
+        right0 = working_leg(kin, cfg.side)
+        cand = [x for x in segmented(kin, right0) if not x.partial]
+        moved = changes_of_position(cand, right0)
+        if moved and len(cand) - len(moved) >= max(2, len(moved) + 1):
+            keep = np.ones(len(kin.t_s), bool)
+            for x in moved:
+                keep[x.start_frame : x.end_frame + 1] = False
+            again = judged(
+                dataclasses.replace(
+                    kin, angles_deg=np.where(keep[:, None], kin.angles_deg, np.nan)
+                ),
+                np.where(keep[:, None, None], xyz, np.nan),
+                np.where(keep[:, None, None], world, np.nan),
+            )
+            if again.is_kickback:
+                exercise = again
+                warnings.append(
+                    f"the exercise was judged without {len(moved)} change(s) of position between "
+                    "sets, in which the trunk or both legs moved with the leg"
+                )
     if int(pose.shot_id.max(initial=0)) > 0:
         warnings.append(
             f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut"
@@ -211,16 +276,7 @@ def analyze_pose(
     assert variant is not None
     right = working_leg(kin, cfg.side)
     r = cfg.reps
-    reps = segment_reps(
-        per_leg(kin, "hip_ext", right),
-        kin.t_s,
-        fs_hz=fs,
-        min_prominence_deg=r.min_prominence_deg,
-        rel_prominence=r.rel_prominence,
-        min_period_s=r.min_period_s,
-        segment_id=pose.shot_id,
-        top_band_deg=r.top_band_deg,
-    )
+    reps = segmented(kin, right)
     # A physical check on every counted rep: a top that never brings the thigh near the trunk
     # line is not a kickback's top, whatever the oscillation looks like in the image.
     low = [
@@ -235,22 +291,39 @@ def analyze_pose(
             f"{len(low)} swing(s) did not bring the thigh up to the trunk line and were not "
             "counted as reps"
         )
+    # Between sets people kneel up, sit back or turn round: a movement that raises a hip like a
+    # kick but moves both legs or the trunk with it is a change of position, not a rep.
+    moved = changes_of_position(reps, right)
+    if moved:
+        reps = renumber([x for x in reps if x not in moved])
+        warnings.append(
+            f"{len(moved)} movement(s) that moved both legs or the trunk with the leg (a change "
+            "of position between sets) were not counted as reps"
+        )
     if not reps:
         # Not one kick, complete or cut off by the clip's edge: whatever the clip-level features
         # looked like, there is no kickback in it to count.
-        why = (
-            f"none of its {len(low)} swing(s) brought the thigh up to the trunk line"
-            if low
-            else f"the working thigh never rose and fell through a rep's range (at least "
-            f"{r.min_prominence_deg:g}°)"
-        )
+        if low:
+            why = f"none of its {len(low)} swing(s) brought the thigh up to the trunk line"
+        elif moved:
+            why = (
+                f"each of its {len(moved)} swing(s) moved both legs or the trunk with the leg, "
+                "not one leg kicking back"
+            )
+        else:
+            why = (
+                f"the working thigh never rose and fell through a rep's range (at least "
+                f"{r.min_prominence_deg:g}°)"
+            )
         exercise = dataclasses.replace(
             exercise,
             is_kickback=False,
             working_side=None,
             outcome="not_kickback",
             reason=f"no kickbacks found: {why}",
-            decided_by=("hip_rom_deg", "hip_top3_deg"),
+            decided_by=("other_leg_follow", "trunk_follow")
+            if moved and not low
+            else ("hip_rom_deg", "hip_top3_deg"),
         )
         rules = getattr(cfg.rules, variant)
         return Report(
@@ -282,6 +355,15 @@ def analyze_pose(
     results = [
         dataclasses.replace(m, findings=evaluate(m, rules, variant, style)) for m in measured
     ]
+    # --- sets, scores, left against right ---
+    results, sets = score_and_analyse(results, facing, variant, cfg.sets, cfg.score)
+    if results:
+        # the clip's working side: the leg that kicked in most reps (the first set's on a tie)
+        n_right = sum(x.side == "right" for x in results)
+        most = "right" if n_right * 2 > len(results) else "left"
+        if n_right * 2 == len(results):
+            most = sets[0].side
+        exercise = dataclasses.replace(exercise, working_side=cfg.side or most)
     partial = tuple(x for x in reps if x.partial)
     if foot_out:
         warnings.append(
@@ -312,4 +394,7 @@ def analyze_pose(
         track=track,
         rules=rules,
         lr_swapped=swapped,
+        sets=sets,
+        legs=compare_legs(results, sets),
+        score=mean_score(results),
     )

@@ -7,7 +7,8 @@ a kickback gets both hips' extension and both knees' flexion over time (``report
 
 ``curves_figure`` and ``peaks_figure`` return matplotlib ``Figure`` objects (no pyplot, so no
 global state: safe in threads and in notebooks); ``png_bytes`` renders one; ``write_plots`` writes
-both charts of a clip into a folder, each file atomically.
+the charts of a clip into a folder, each file atomically. ``sets_figure`` draws the sets: the range
+of motion per rep with each set's trend, and each rep's form score.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ import os
 from pathlib import Path
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from kickcheck.config import QuadrupedRules
+from kickcheck.sets import legs_words
 from kickcheck.types import Finding, Report, RepResult
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
     "SEVERITY_COLORS",
     "curves_figure",
     "peaks_figure",
+    "sets_figure",
     "png_bytes",
     "write_plots",
 ]
@@ -54,6 +59,8 @@ CURVE_COLORS = {
     "sag": "#117864",
     "other": "#909497",
 }
+#: The legs' colours in the sets chart.
+LEG_COLORS = {"left": "#6c3483", "right": "#1f618d"}
 _SPAN = "#d5d8dc"  # rep span shading
 _GRID = "#eaecee"
 
@@ -271,7 +278,8 @@ def curves_figure(report: Report, width_in: float = 10.0) -> Figure:
         ax_sag.set_xlim(float(t[0]), float(t[-1]))
     e = report.exercise
     fig.suptitle(
-        f"{os.path.basename(report.video.path)}: {e.working_side} leg, {e.variant} variant"
+        f"{os.path.basename(report.video.path)}: {legs_words(report.sets, e.working_side)}, "
+        f"{e.variant} variant"
         " (shaded: reps; red/amber: a fault/warning; numbers: reps)",
         fontsize=10,
     )
@@ -371,6 +379,112 @@ def peaks_figure(report: Report, width_in: float = 10.0) -> Figure:
     return fig
 
 
+def sets_figure(report: Report, width_in: float = 10.0) -> Figure:
+    """Per rep, grouped by set: the range of motion in the colour of its leg, each set's
+    least-squares trend and the line below which a rep's range is clearly lower than the opening
+    reps' (``report.sets``); under it, each rep's form score in the colour of its worst loss."""
+    fig = Figure(figsize=(width_in, 4.6), layout="constrained")
+    ax_rom, ax_score = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    reps = {r.rep.index: r for r in report.reps}
+    # one slot per rep, a gap of one slot between sets
+    x_of: dict[int, float] = {}
+    slot = 0.0
+    bounds = []
+    for st in report.sets:
+        x0 = slot
+        for k in st.rep_indices:
+            x_of[k] = slot
+            slot += 1.0
+        bounds.append((st, x0, slot - 1.0))
+        slot += 1.0
+    for st, x0, x1 in bounds:
+        xs = np.array([x_of[k] for k in st.rep_indices])
+        rom = np.array(st.range_of_motion.values, float)
+        color = LEG_COLORS.get(st.side, CURVE_COLORS["hip"])
+        ax_rom.plot(xs, rom, color=color, linewidth=0.8, alpha=0.5, zorder=2)
+        ax_rom.scatter(xs, rom, s=30, color=color, zorder=3)
+        ok = np.isfinite(rom)
+        if ok.sum() >= 2:
+            a, b = np.polyfit(xs[ok] - x0, rom[ok], 1)
+            ax_rom.plot([x0, x1], [b, b + a * (x1 - x0)], color="#17202a", linewidth=1.4, zorder=3)
+        if math.isfinite(st.range_bar_deg):
+            ax_rom.plot(
+                [x0 - 0.4, x1 + 0.4],
+                [st.range_bar_deg] * 2,
+                color=SEVERITY_COLORS["warning"],
+                linestyle="--",
+                linewidth=1.1,
+                zorder=3,
+            )
+        if st.break_rep is not None and st.break_rep in x_of:
+            xb = x_of[st.break_rep] - 0.5
+            for ax in (ax_rom, ax_score):
+                ax.axvline(xb, color=SEVERITY_COLORS["fault"], linewidth=1.2, zorder=4)
+            ax_rom.annotate(
+                f"form broke: rep {st.break_rep}",
+                xy=(xb, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -15),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=7,
+                color=SEVERITY_COLORS["fault"],
+            )
+        ax_rom.annotate(
+            f"set {st.index} · {st.side}",
+            xy=(x0 - 0.4, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -3),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color=color,
+            fontweight="bold",
+        )
+    for k, r in reps.items():
+        if k not in x_of:
+            continue
+        if r.score is None:
+            ax_score.annotate("n/a", (x_of[k], 0), ha="center", va="bottom", fontsize=7)
+            continue
+        worst = max(
+            (d.severity for d in r.deductions), key=_SEVERITY_RANK.__getitem__, default="ok"
+        )
+        ax_score.bar(x_of[k], r.score, width=0.7, color=SEVERITY_COLORS[worst], zorder=2)
+    lo, hi = _finite_lim(*[list(st.range_of_motion.values) for st in report.sets], [], at_least=20.0)
+    bars = [st.range_bar_deg for st in report.sets if math.isfinite(st.range_bar_deg)]
+    ax_rom.set_ylim(max(0.0, min([lo, *bars]) - 5.0), hi + 0.25 * (hi - lo))
+    _style(ax_rom, "range of motion (°)")
+    ax_score.set_ylim(0, 105)
+    _style(ax_score, "form score")
+    ticks = sorted(x_of.items(), key=lambda kv: kv[1])
+    step = max(1, len(ticks) // 25)
+    ax_score.set_xticks([x for _, x in ticks[::step]], [str(k) for k, _ in ticks[::step]])
+    ax_score.set_xlabel("rep", fontsize=9)
+    handles: list[Artist] = [
+        Line2D([], [], marker="o", linestyle="", color=LEG_COLORS[sd], label=f"{sd} leg")
+        for sd in ("left", "right")
+        if any(st.side == sd for st in report.sets)
+    ]
+    handles.append(Line2D([], [], color="#17202a", linewidth=1.4, label="trend"))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            color=SEVERITY_COLORS["warning"],
+            linestyle="--",
+            label="clearly below the opening reps",
+        )
+    )
+    ax_rom.legend(
+        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+    )
+    fig.suptitle("sets: range of motion and form score per rep", fontsize=10)
+    return fig
+
+
 def png_bytes(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
@@ -378,7 +492,7 @@ def png_bytes(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
 
 
 def write_plots(report: Report, folder: str | os.PathLike[str], dpi: int = PRINT_DPI) -> list[Path]:
-    """Write ``<clip>_curves.png`` and ``<clip>_peaks.png`` into ``folder`` (created if its parent
+    """Write ``<clip>_curves.png``, ``<clip>_peaks.png`` and ``<clip>_sets.png`` into ``folder`` (created if its parent
     exists), each atomically. Returns the paths. Raises ``OutputError`` when they cannot be written."""
     from kickcheck.errors import OutputError
     from kickcheck.video import atomic_write_bytes
@@ -390,8 +504,8 @@ def write_plots(report: Report, folder: str | os.PathLike[str], dpi: int = PRINT
         raise OutputError(f"cannot create the plots folder {out}: {err.strerror or err}") from None
     stem = Path(report.video.path).stem or "clip"
     paths = []
-    for name, make in (("curves", curves_figure), ("peaks", peaks_figure)):
-        if name == "peaks" and not report.reps:
+    for name, make in (("curves", curves_figure), ("peaks", peaks_figure), ("sets", sets_figure)):
+        if name in ("peaks", "sets") and not report.reps:
             continue
         path = out / f"{stem}_{name}.png"
         atomic_write_bytes(path, png_bytes(make(report), dpi))

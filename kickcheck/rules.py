@@ -77,6 +77,8 @@ class Rule:
     many: str = "up to "  #: prefix of the worst value when several reps are summarised
     #: the body part the overlay marks on a flagged rep: "trunk", "knee" or "" (none)
     marks: str = ""
+    #: where form broke in a set, in words: "your back began to arch" (``sets.py``)
+    began: str = ""
 
     @property
     def rule_id(self) -> str:
@@ -202,6 +204,7 @@ RULES: tuple[Rule, ...] = (
         },
         check=_lumbar,
         marks="trunk",
+        began="your back began to arch",
     ),
     Rule(
         code="knee_straightened",
@@ -226,6 +229,7 @@ RULES: tuple[Rule, ...] = (
         },
         check=_knee_opened,
         marks="knee",
+        began="your knee began to open toward straight",
     ),
     Rule(
         code="knee_locked",
@@ -247,6 +251,7 @@ RULES: tuple[Rule, ...] = (
         worse="lower",
         many="as little as ",
         marks="knee",
+        began="your knee began to lock straight",
     ),
     Rule(
         code="no_squeeze",
@@ -266,6 +271,7 @@ RULES: tuple[Rule, ...] = (
         check=_squeeze,
         worse="lower",
         many="as little as ",
+        began="the squeeze at the top began to go",
     ),
 )
 

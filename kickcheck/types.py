@@ -166,6 +166,18 @@ class Tempo:
 
 
 @dataclass(frozen=True)
+class Deduction:
+    """Points one rep lost from its form score, and the measure and rule they come from."""
+
+    code: str  #: the rule's code (``rules.RULES``), or ``"short_range"`` (the set's range rule)
+    severity: str  #: the finding's severity ("short_range": "warning")
+    points: float  #: points lost (positive)
+    value: float  #: what was measured (the finding's value, or the rep's range in degrees)
+    threshold: float  #: what it was judged against
+    words: str  #: what was measured, in words: "thigh 12° past the hip's range: back arched"
+
+
+@dataclass(frozen=True)
 class RepResult:
     rep: Rep
     hip_extension_deg: float  #: peak signed hip extension at the top
@@ -180,6 +192,12 @@ class RepResult:
     #: what ``lumbar_arch_deg`` measured: "hip_range" (the thigh's extension beyond the hip's own
     #: range) or "trunk_rise" (standing: the trunk's rise toward upright during the kick)
     lumbar_source: str = "hip_range"
+    #: the leg that kicked in this rep ("left"/"right", the person's own side)
+    side: str | None = None
+    #: the form score, 0-100 (``score.py``); None for a rep that could not be scored
+    score: float | None = None
+    #: the points it lost, each traceable to a measure and a rule (``score.py``)
+    deductions: tuple[Deduction, ...] = ()
 
 
 #: ``FrameTrack.phase`` codes, index = code.
@@ -231,6 +249,98 @@ class FrameTrack:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """One measure per rep over a set, and how it moved (``sets.trend``)."""
+
+    values: tuple[float, ...]  #: per rep, in the set's order (NaN: not measured)
+    slope_per_rep: float  #: least-squares slope over the reps, units per rep (NaN: < 2 reps)
+    first: float  #: mean of the set's opening reps
+    last: float  #: mean of its closing reps (as many as the opening ones, never the same reps)
+    change: float  #: last - first, in the measure's units
+    #: change / first x 100 for a measure that is a size (a range, a duration); NaN for a signed
+    #: angle such as the top hip extension, where a percentage says nothing
+    change_pct: float
+    spread: float  #: standard deviation over the reps
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """One set: reps on one leg without a long rest between them (``sets.py``)."""
+
+    index: int  #: 1-based, in time order
+    side: str  #: the working side of most of its reps
+    facing: str | None  #: where the person's front pointed in the image
+    variant: str  #: the clip's variant (the gate judges it on the whole clip)
+    rep_indices: tuple[int, ...]  #: the clip-wide numbers of its reps
+    start_s: float  #: its first rep's start
+    end_s: float  #: its last rep's end
+    #: what began it: "start" (the first set), "rest" (a long pause) or "leg" (the other leg)
+    split_by: str
+    rest_before_s: float  #: the pause since the previous set's last rep (NaN for the first set)
+    top_hip_extension: Trend  #: degrees at each rep's top
+    range_of_motion: Trend  #: degrees from each rep's start to its top
+    hold: Trend  #: seconds at the top
+    duration: Trend  #: seconds per rep (up + hold + down)
+    tempo_spread_pct: float  #: coefficient of variation of the reps' durations, %
+    #: the median range of the opening reps, and the range below which a rep's is clearly lower
+    #: (``[sets] range_drop_ratio`` of it); NaN for a set too short to compare
+    opening_range_deg: float
+    range_bar_deg: float
+    #: the first rep whose range fell clearly below the opening reps' (and stayed there), or None
+    range_drop_rep: int | None
+    range_drop_pct: float  #: how far below, % (median from that rep on; NaN: no drop)
+    #: the first rep with form to fix after clean ones, or None; its rules
+    fault_rep: int | None
+    fault_codes: tuple[str, ...]
+    #: more than half of the reps from the fault rep on had form to fix (fatigue, not a lapse)
+    fault_persists: bool
+    faults_from_start: bool  #: the set's first rep already had form to fix
+    break_rep: int | None  #: where form broke: the earlier of the two above
+    score: float | None  #: mean of its reps' scores
+    verdict: tuple[str, ...]  #: form to fix in this set, one line per rule (``rules.verdict``)
+    notes: tuple[str, ...]
+    advice: str  #: the set in words: where form broke and what to do
+
+
+@dataclass(frozen=True)
+class LegSummary:
+    """One leg's reps over the clip (or a batch): means of the measures coaches compare."""
+
+    side: str
+    sets: int
+    reps: int
+    range_of_motion_deg: float
+    top_hip_extension_deg: float
+    hold_s: float
+    lumbar_arch_deg: float
+    flags: tuple[tuple[str, int], ...]  #: (rule code, reps flagged), warnings and faults only
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Asymmetry:
+    """One measure on both legs: ``pct`` = |left - right| / max(|left|, |right|) x 100."""
+
+    measure: str
+    left: float
+    right: float
+    difference: float  #: left - right
+    #: NaN for a signed angle, and when both are about 0 (a percentage says nothing there)
+    pct: float
+    lower: str | None  #: the side with the smaller value (None when equal or unmeasured)
+
+
+@dataclass(frozen=True)
+class LegComparison:
+    """Left against right, for a clip that holds reps on both legs (``sets.compare_legs``)."""
+
+    left: LegSummary
+    right: LegSummary
+    asymmetry: tuple[Asymmetry, ...]
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     video: VideoInfo
     exercise: Exercise
@@ -239,7 +349,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     kinematics: Kinematics | None = None
     pose: PoseSequence | None = None  #: the landmarks the report was computed from (for overlays)
-    schema_version: str = "1.1"
+    schema_version: str = "1.2"
     #: per-frame signals of the working leg, rep number and phase (kickbacks only)
     track: FrameTrack | None = None
     #: the thresholds the reps were judged against (the config's rules for the variant)
@@ -247,6 +357,12 @@ class Report:
     #: bool [T]: frames whose left/right labels the pipeline mirrored back (``cleaning.lr_swap_mask``);
     #: ``pose`` holds MediaPipe's labels as given, so a drawing flips these frames to match
     lr_swapped: np.ndarray | None = None
+    #: the counted reps split into sets at long rests and changes of leg (``sets.py``)
+    sets: tuple[SetResult, ...] = ()
+    #: left against right, when the reps are on both legs
+    legs: LegComparison | None = None
+    #: the clip's form score: the mean of its reps' scores (None: no rep was scored)
+    score: float | None = None
 
     @property
     def rep_count(self) -> int:

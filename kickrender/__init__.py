@@ -29,6 +29,11 @@ Truth conventions (shared with kickcheck):
 * Joints keyed by BlazePose names; shoulder/elbow/wrist/hip/knee/ankle and pinky/index/
   thumb are rig joints (bone heads), face points, heels and foot_index are mesh vertices.
   ``joints_2d`` are pixels in the displayed (upright) frame, also for ``rotate90`` files.
+* Several sets (``ClipSpec(sets=(SetSpec(...), ...), between="kneel")``, ``sets.py``): each set
+  with its own side, facing, reps, top and fatigue, a rest or a change of position between them;
+  the truth adds ``sets`` (where, which side, the reps, each rep's posed range, the rep where form
+  broke), ``changes`` and the posed left/right ``asymmetry``; each frame says its ``set`` (-1
+  during a change) and ``working_side``.
 * Reps: start_s, top_s (middle of the hold; None if outside the clip), end_s, partial,
   faults from {"lumbar_hyperextension", "knee_straightened"} (only for reps whose top is
   in the clip; knee_straightened only for the bent-knee variants quadruped/forearms).
@@ -37,6 +42,7 @@ Truth conventions (shared with kickcheck):
 from .catalog import KICKBACK_VARIANT_NAMES, LOOKALIKE_INFO, LOOKALIKE_NAMES
 from .clip import ClipSpec, render_clip
 from .exercises import KICKBACK_VARIANTS, LOOKALIKES
+from .sets import SetSpec
 
 __all__ = [
     "ClipSpec",
@@ -46,4 +52,5 @@ __all__ = [
     "LOOKALIKES",
     "LOOKALIKE_INFO",
     "LOOKALIKE_NAMES",
+    "SetSpec",
 ]

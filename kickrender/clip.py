@@ -90,6 +90,11 @@ class ClipSpec:
     jitter_pts: float = 0.0  # fraction of a frame interval of random timing jitter
     truncate: float = 0.0  # fraction of the file's bytes cut from its end
     crf: int = 23
+    # several sets (``sets.SetSpec``): when given, they replace side, facing, reps, arch_reps and
+    # straight_knee_reps; between two sets the person rests or changes position (``sets.py``)
+    sets: tuple = ()
+    between: str = "kneel"  # "rest" or "kneel" (see kickrender.sets)
+    between_s: float = 6.0
 
 
 def _smooth(x):
@@ -105,6 +110,7 @@ class Rep:
     end: float
     shape: RepShape
     faults: list = field(default_factory=list)
+    set_index: int = 0  #: 0-based set of the rep (clips of several sets)
 
 
 def rep_shapes(spec: ClipSpec, n: int) -> list[RepShape]:
@@ -130,6 +136,11 @@ def rep_shapes(spec: ClipSpec, n: int) -> list[RepShape]:
 
 
 def timeline(spec: ClipSpec):
+    if spec.sets:
+        from .sets import sets_timeline
+
+        reps, _, t0, t1 = sets_timeline(spec, Rep)
+        return reps, t0, t1
     up, hold, down, rest = spec.tempo or movement_class(spec.exercise, spec.variant).tempo
     n = spec.reps + (1 if spec.partial_end > 0 else 0)
     shapes = rep_shapes(spec, n)
@@ -173,10 +184,11 @@ class Scene:
         self.body = load_body()
         self.poser = Poser(self.body, self.body.shape_index(spec.shape))
         self.hip_off = self._hip_offset()
-        side = "L" if spec.side == "left" else "R"
+        first = spec.sets[0] if spec.sets else spec
+        side = "L" if first.side == "left" else "R"
         self.side = side
         self.move = movement_class(spec.exercise, spec.variant)(self.poser, side, self.hip_off)
-        self.flip = spec.facing == "left"
+        self.flip = (getattr(first, "facing", None) or spec.facing) == "left"
         # colours
         body = self.body
         skin_c = np.array(
@@ -214,6 +226,23 @@ class Scene:
         self.ambient = rng.uniform(0.35, 0.5)
         self.kd = rng.uniform(0.55, 0.75)
         self.reps, self.t0, self.t1 = timeline(spec)
+        self.sets_poser = None
+        if spec.sets:
+            from .sets import SetsPoser
+
+            self.sets_poser = SetsPoser(self)
+
+    def side_at(self, t: float) -> str:
+        """The working side at clip time ``t`` (the set's, in a clip of sets)."""
+        if self.sets_poser is None:
+            return self.spec.side
+        return self.spec.sets[self.sets_poser.set_at(t)].side
+
+    def set_at(self, t: float) -> int:
+        """The 0-based set at clip time ``t``; -1 during a change of position between sets."""
+        if self.sets_poser is None:
+            return 0
+        return -1 if self.sets_poser.change_at(t) is not None else self.sets_poser.set_at(t)
 
     def _hip_offset(self) -> float:
         st = Stance(up=np.array([0, 0, 1.0]), front=np.array([1.0, 0, 0]))
@@ -237,6 +266,8 @@ class Scene:
         return out
 
     def pose_at(self, t: float):
+        if self.sets_poser is not None:
+            return self.sets_poser.pose_at(t)
         return self.pose_at_phase(*phase_at(self.reps, t))
 
     def pose_at_phase(self, s: float, shape: RepShape):
@@ -518,15 +549,17 @@ def render_clip(spec: ClipSpec, out_path: str | os.PathLike) -> dict:
         names = BLAZEPOSE_NAMES
         P3 = np.array([j[k] for k in names])
         uv, _ = cam.project(P3)
-        side = spec.side
+        side = scene.side_at(scene.t0 + t)
         frames_truth.append(
             {
                 "index": i,
                 "t_s": round(pts / 90000, 6),
                 "phase": round(float(s), 4),
+                "set": scene.set_at(scene.t0 + t),
+                "working_side": side,
                 "hip_extension_deg": round(hip_extension_deg(j, side, lat), 3),
                 "knee_flexion_deg": round(knee_flexion_deg(j, side), 3),
-                "lumbar_arch_deg": round(float(st.lumbar_arch), 3),
+                "lumbar_arch_deg": round(float(st.lumbar_arch), 3) if st is not None else 0.0,
                 "joints_2d": {
                     k: [round(float(a), 1), round(float(b), 1)]
                     for k, (a, b) in zip(names, uv, strict=True)
@@ -594,6 +627,7 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
                 faults.append(FAULT_KNEE)
         reps.append(
             {
+                "set": r.set_index + 1,
                 "start_s": round(max(a, 0.0), 4),
                 "top_s": round(top, 4) if top_in else None,
                 "end_s": round(min(b, dur), 4),
@@ -622,7 +656,7 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
             "background",
         )
     }
-    return {
+    doc = {
         "format": "kickrender-truth/1",
         "exercise": spec.exercise,
         "is_kickback": bool(mv.is_kickback),
@@ -653,3 +687,16 @@ def _truth_doc(spec: ClipSpec, scene: Scene, cam: Camera, ts, frames) -> dict:
         "reps": reps,
         "frames": frames,
     }
+    if spec.sets:
+        from collections import Counter
+
+        from .sets import sets_truth
+
+        doc.update(sets_truth(spec, scene, ts, frames))
+        sides = Counter(r.set_index for r in scene.reps)
+        by_side = Counter()
+        for k, n in sides.items():
+            by_side[spec.sets[k].side] += n
+        doc["working_side"] = max(by_side, key=lambda sd: (by_side[sd], sd == spec.sets[0].side))
+        doc["facing"] = spec.sets[0].facing or spec.facing
+    return doc

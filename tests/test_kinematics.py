@@ -101,3 +101,45 @@ def test_facing_uses_head_and_knees_not_toes():
     assert np.all(xy[:, L.LEFT_FOOT_INDEX, 0] > xy[:, L.LEFT_HEEL, 0])  # toes point image-right
     _, _, _, fac, _ = compute_kinematics(pose, 30.0)
     assert np.all(fac[np.isfinite(fac)] == -1.0)
+
+
+def test_facing_follows_a_person_who_turns_round_between_sets():
+    from kickcheck.kinematics import compute_kinematics
+    from tests.fixtures.synth_sets import make_sets_sequence
+
+    pose, truth = make_sets_sequence(
+        [
+            dict(working_side="right", facing="right", n_reps=3),
+            dict(working_side="left", facing="left", n_reps=3),
+        ],
+        change="turn",
+        between_s=4.0,
+    )
+    _, _, _, facing, _ = compute_kinematics(pose, 30.0)
+    ((c0, c1),) = truth.change_spans_s
+    t = pose.t_s
+    assert (facing[t < c0] == 1).all() and (facing[t > c1] == -1).all()
+    # without the frame rate, one facing per shot (the majority), as before
+    from kickcheck.kinematics import facing_per_shot
+
+    xy = pose.xyzv[:, :, :2].astype(float)
+    assert len(np.unique(facing_per_shot(xy, pose.shot_id))) == 1
+
+
+def test_a_noisy_facing_cue_does_not_turn_the_person():
+    from kickcheck.kinematics import MIN_FACING_STRETCH_S, _facing_stretches
+
+    fs = 30.0
+    rng = np.random.default_rng(0)
+    cue = np.ones(int(20 * fs))
+    # a fifth of the frames read the other way, at random, and a 2 s stretch (under the
+    # stretch a turn needs) reads the other way entirely
+    cue[rng.random(len(cue)) < 0.2] = -1.0
+    a = int(8 * fs)
+    cue[a : a + int((MIN_FACING_STRETCH_S - 1.0) * fs)] = -1.0
+    assert (_facing_stretches(cue, fs) == 1).all()
+    # a stretch longer than that, read the other way throughout, is a turn
+    cue[a : a + int((MIN_FACING_STRETCH_S + 2.0) * fs)] = -1.0
+    out = _facing_stretches(cue, fs)
+    assert (out[a + 30 : a + int(MIN_FACING_STRETCH_S * fs)] == -1).all()
+    assert out[0] == 1 and out[-1] == 1

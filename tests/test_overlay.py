@@ -14,6 +14,7 @@ import kickcheck.draw as draw
 import kickcheck.overlay as overlay
 import kickcheck.pipeline as pipeline
 from kickcheck.cli import main
+from kickcheck.config import load_config
 from kickcheck.errors import OutputError
 from kickcheck.landmarks import Landmark as L
 from kickcheck.overlay import draw_frame, write_overlay
@@ -365,8 +366,11 @@ def test_the_summary_card_covers_the_last_second(report):
     assert t[-1] - t[d.card_from] <= overlay.CARD_S
     assert t[-1] - t[d.card_from - 1] > overlay.CARD_S
     lumbar = rule("lumbar_hyperextension")
+    # rep 2's fault costs its points; the clip's and the set's score are the mean of the three
+    score = 100 - load_config().score.lumbar_hyperextension_fault / 3
     assert [ln.text for ln in d.card] == [
-        "3 reps",
+        f"3 reps | form score {score:.0f}/100",
+        f"set: {score:.0f}/100, form broke at rep 2",
         f"fault: {lumbar.title} (rep 2)",
         f"Cue: {lumbar.cue}",
     ]
@@ -409,7 +413,8 @@ def test_the_cue_is_the_most_severe_then_the_most_frequent_finding(report):
     assert overlay.overlay_data(more).card[-1].text == f"Cue: {knee.cue}"
     notes = with_findings(report, [[(squeeze.code, "info")], [], []])
     card = [ln.text for ln in overlay.overlay_data(notes).card]
-    assert card[:2] == ["3 reps", "no form faults"] and card[-1] == f"Cue: {squeeze.cue}"
+    assert card[0].startswith("3 reps |") and card[1] == "no form faults"
+    assert card[-1] == f"Cue: {squeeze.cue}"
 
 
 def test_a_clip_that_is_not_a_kickback_or_cannot_be_told_gets_the_reason_on_the_card():

@@ -138,7 +138,7 @@ def test_page_verdict_names_each_fault_with_its_reps_and_the_findings_words(repo
 
 
 def test_a_rejected_clip_says_why_with_the_measured_value():
-    rep, _ = analyse("squat.mp4", exercise="squat", n_reps=3)
+    rep, _ = analyse("good_morning.mp4", exercise="good_morning", n_reps=3)
     e = rep.exercise
     assert not e.is_kickback and e.decided_by
     page = render_page(rep)
@@ -192,7 +192,7 @@ def test_chromium_dom_holds_the_verdict_every_rep_and_the_escaped_name(report, p
     found = tags(dom)
     # The hostile name is text, never an element: every <img> in the live DOM is an inline PNG.
     imgs = [a for t, a in found if t == "img"]
-    assert len(imgs) == 2 + report.rep_count  # two charts and one still per rep
+    assert len(imgs) == 3 + report.rep_count  # three charts and one still per rep
     assert all((a.get("src") or "").startswith("data:image/png;base64,") for a in imgs)
     assert "&lt;img src=x onerror=alert(1)&gt;.mp4" in dom
     assert "5 reps counted" in dom
@@ -332,6 +332,7 @@ def test_write_plots_writes_print_resolution_pngs(report, tmp_path):
     assert [p.name for p in paths] == [
         "<img src=x onerror=alert(1)>_curves.png",
         "<img src=x onerror=alert(1)>_peaks.png",
+        "<img src=x onerror=alert(1)>_sets.png",
     ]
     for p in paths:
         with Image.open(p) as im:
@@ -417,13 +418,13 @@ def test_cli_writes_page_plots_and_mot(monkeypatch, clip, tmp_path):
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in out.iterdir()) == ["a.mot", "f.csv", "plots", "r.html"]
     page = (out / "r.html").read_text()
-    assert page.count("data:image/png;base64,") == 2 + 5
-    assert len(list((out / "plots").glob("*.png"))) == 2
+    assert page.count("data:image/png;base64,") == 3 + 5  # three charts, a still per rep
+    assert len(list((out / "plots").glob("*.png"))) == 3
     assert (out / "a.mot").read_text().startswith("kickcheck_angles\nversion=1\n")
 
 
 def test_cli_page_of_a_rejected_clip_is_written_and_the_exit_is_5(monkeypatch, clip, tmp_path):
-    fake_analysis(monkeypatch, exercise="squat", n_reps=3)
+    fake_analysis(monkeypatch, exercise="good_morning", n_reps=3)
     page = tmp_path / "r.html"
     r = CliRunner().invoke(main, [str(clip), "-q", "--html", str(page)], catch_exceptions=False)
     assert r.exit_code == 5

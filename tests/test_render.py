@@ -432,3 +432,71 @@ def test_bench_and_pad_carry_the_body():
             for g in groups:
                 z = V[sc.poser.contact[g.format(w="R", o="L")], 2].min()
                 assert abs(z - top) < 0.02, (name, s, g, z, top)
+
+
+def test_a_clip_of_two_sets_says_where_its_sets_are(tmp_path):
+    from kickrender import SetSpec
+
+    spec = ClipSpec(
+        **{**SMALL, "reps": 2},
+        sets=(
+            SetSpec(side="right", facing="right", reps=2, hip_ext=18.0),
+            SetSpec(side="left", facing="left", reps=3, hip_ext=8.0, arch_from=3),
+        ),
+        between="kneel",
+        between_s=3.0,
+    )
+    truth = render_clip(spec, tmp_path / "sets.mp4")
+    assert [s["working_side"] for s in truth["sets"]] == ["right", "left"]
+    assert [s["reps"] for s in truth["sets"]] == [[1, 2], [3, 4, 5]]
+    assert [r["set"] for r in truth["reps"]] == [1, 1, 2, 2, 2]
+    (change,) = truth["changes"]
+    assert change["kind"] == "kneel"
+    assert change["end_s"] - change["start_s"] == pytest.approx(3.0)
+    assert (
+        truth["sets"][0]["end_s"]
+        < change["start_s"]
+        < change["end_s"]
+        <= truth["sets"][1]["start_s"]
+    )
+    frames = truth["frames"]
+    in_change = [f for f in frames if change["start_s"] + 0.05 < f["t_s"] < change["end_s"] - 0.05]
+    assert in_change and all(f["set"] == -1 for f in in_change)
+    assert {f["working_side"] for f in frames if f["set"] == 0} == {"right"}
+    assert {f["working_side"] for f in frames if f["set"] == 1} == {"left"}
+    # kneeling up extends the hips to about the trunk line (0); on all fours they rest near -90
+    mid = min(in_change, key=lambda f: abs(f["t_s"] - (change["start_s"] + change["end_s"]) / 2))
+    assert abs(mid["hip_extension_deg"]) < 25
+    # the posed asymmetry: the mean ranges of the legs (each rep's from the frames), |L-R|/max
+    rom = {s["working_side"]: np.mean(s["range_of_motion_deg"]) for s in truth["sets"]}
+    want = 100 * abs(rom["left"] - rom["right"]) / max(rom.values())
+    assert truth["asymmetry"]["range_of_motion_pct"] == pytest.approx(want, abs=0.01)
+    # the tops differ by 10 degrees; the arch of rep 5 lengthens its range
+    assert truth["sets"][0]["range_of_motion_deg"][0] - truth["sets"][1]["range_of_motion_deg"][
+        0
+    ] == pytest.approx(10.0, abs=1.5)
+    assert truth["sets"][1]["arch_rep"] == 5 and truth["sets"][1]["form_break_rep"] == 5
+    assert "lumbar_hyperextension" in truth["reps"][4]["faults"]
+    assert truth["working_side"] == "left"  # three reps against two
+
+
+def test_a_set_that_tires_drops_its_top_and_arches_from_the_posed_reps():
+    from kickrender import SetSpec
+    from kickrender.clip import timeline
+
+    spec = ClipSpec(
+        **{**SMALL, "reps": 1},
+        sets=(
+            SetSpec(
+                side="left",
+                reps=6,
+                hip_ext=15.0,
+                fatigue_from=4,
+                fatigue_step_deg=10.0,
+                arch_from=6,
+            ),
+        ),
+    )
+    reps, _, _ = timeline(spec)
+    assert [r.shape.hip_ext for r in reps] == [15.0, 15.0, 15.0, 5.0, -5.0, -15.0]
+    assert [r.shape.arch >= 12 for r in reps] == [False] * 5 + [True]

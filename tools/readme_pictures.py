@@ -7,7 +7,10 @@ Writes:
   the rep whose knee straightened (``overlay.draw_frame`` on the video's own frames);
 - ``report_page.png``: a screenshot of the report page (``--html``) in headless Chromium
   (Debian's ``chromium`` package must be installed);
-- ``curves.png``: the measures-over-time chart (``--plots``).
+- ``curves.png``: the measures-over-time chart (``--plots``);
+- ``sets.png`` and ``overlay_sets_card.png``: the sets chart and the overlay's closing summary card
+  of a rendered clip of two sets, one leg then the other (the accuracy benchmark's first clip of
+  sets, rendered into a temporary folder: about two minutes).
 
 The PNGs are reduced to 256-colour palettes so that they stay small in the repository.
 """
@@ -95,6 +98,36 @@ def page_screenshot(report) -> None:
     save_small(img.crop((0, 0, img.width, min(img.height, bottom))), OUT / "report_page.png", 900)
 
 
+def sets_pictures() -> None:
+    """The sets chart and the overlay's summary card of a rendered clip of two sets."""
+    import cv2
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.accuracy import sets_grid
+    from kickcheck import analyze_video
+    from kickcheck.overlay import draw_frame
+    from kickcheck.plots import png_bytes, sets_figure
+    from kickcheck.quiet import quiet_native_stderr
+    from kickcheck.video import FrameReader
+    from kickrender import render_clip
+
+    _, spec = sets_grid()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = Path(tmp) / "two_sets.mp4"
+        render_clip(spec, clip)
+        with quiet_native_stderr():
+            report = analyze_video(clip)
+        save_small(Image.open(io.BytesIO(png_bytes(sets_figure(report), 110))), OUT / "sets.png")
+        last = None
+        for frame in FrameReader(clip):
+            last = frame
+        assert last is not None
+        rgb = cv2.cvtColor(draw_frame(last.image_bgr, last.index, report), cv2.COLOR_BGR2RGB)
+        save_small(
+            Image.fromarray(rgb), OUT / "overlay_sets_card.png", method=Image.Quantize.FASTOCTREE
+        )
+
+
 def main() -> None:
     from kickcheck import analyze_video
     from kickcheck.plots import curves_figure, png_bytes
@@ -116,6 +149,7 @@ def main() -> None:
     )
     save_small(Image.open(io.BytesIO(png_bytes(curves_figure(report), 110))), OUT / "curves.png")
     page_screenshot(report)
+    sets_pictures()
 
 
 if __name__ == "__main__":
