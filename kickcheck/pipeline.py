@@ -176,6 +176,19 @@ def analyze_video(
     return analyze_pose(pose, info, cfg, warnings)
 
 
+def _between_sets(moved: Rep, kicks: list[Rep], right: np.ndarray, rest_s: float) -> bool:
+    """A change of position comes between sets (or before the first, or after the last): the
+    kicks either side of it are on different legs, or a rest longer than ``rest_s`` separates
+    them. One inside a run of kicks on one leg (a mountain climber's alternate knee drive, seen as
+    a kick) is part of the exercise, and the exercise is not judged again without it."""
+    before = [k for k in kicks if k.end_frame <= moved.start_frame]
+    after = [k for k in kicks if k.start_frame >= moved.end_frame]
+    if not before or not after:
+        return True
+    a, b = before[-1], after[0]
+    return bool(right[a.top_frame] != right[b.top_frame]) or b.start_s - a.end_s > rest_s
+
+
 def analyze_pose(
     pose: PoseSequence,
     info: VideoInfo,
@@ -246,7 +259,12 @@ def analyze_pose(
         right0 = working_leg(kin, cfg.side)
         cand = [x for x in segmented(kin, right0) if not x.partial]
         moved = changes_of_position(cand, right0)
-        if moved and len(cand) - len(moved) >= max(2, len(moved) + 1):
+        kicks = [x for x in cand if x not in moved]
+        if (
+            moved
+            and len(kicks) >= max(2, len(moved) + 1)
+            and all(_between_sets(x, kicks, right0, cfg.sets.rest_s) for x in moved)
+        ):
             keep = np.ones(len(kin.t_s), bool)
             for x in moved:
                 keep[x.start_frame : x.end_frame + 1] = False

@@ -453,7 +453,9 @@ def sets_figure(report: Report, width_in: float = 10.0) -> Figure:
             (d.severity for d in r.deductions), key=_SEVERITY_RANK.__getitem__, default="ok"
         )
         ax_score.bar(x_of[k], r.score, width=0.7, color=SEVERITY_COLORS[worst], zorder=2)
-    lo, hi = _finite_lim(*[list(st.range_of_motion.values) for st in report.sets], [], at_least=20.0)
+    lo, hi = _finite_lim(
+        *[list(st.range_of_motion.values) for st in report.sets], [], at_least=20.0
+    )
     bars = [st.range_bar_deg for st in report.sets if math.isfinite(st.range_bar_deg)]
     ax_rom.set_ylim(max(0.0, min([lo, *bars]) - 5.0), hi + 0.25 * (hi - lo))
     _style(ax_rom, "range of motion (°)")

@@ -440,3 +440,26 @@ def test_text_report_and_cli_say_the_sets_left_and_right_and_the_score(
     r = CliRunner().invoke(main, [str(grey_clip)], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "Set 2: left leg" in r.output and "Left vs right:" in r.output
+
+
+def test_a_change_of_position_must_come_between_sets_to_judge_again():
+    """After the merge of sets, a front-oblique mountain climber of the view sweep was accepted:
+    one of its knee drives looked like a change of position, and the exercise judged again
+    without it passed the planted-support-leg criterion. A change of position between sets has
+    kicks on different legs on either side of it, or a rest; one inside a run of kicks on one leg
+    is part of the exercise."""
+    fps = 30.0
+
+    def rep(a: float, b: float) -> Rep:
+        top = (a + b) / 2
+        return Rep(1, int(a * fps), int(top * fps), int(b * fps), a, top, b)
+
+    kicks = [rep(1, 2), rep(3, 4), rep(10, 11), rep(12, 13)]
+    right = np.zeros(int(14 * fps), bool)
+    moved = rep(6, 8)
+    assert not pipeline._between_sets(moved, kicks, right, rest_s=8.0)  # one leg, no rest
+    right[int(9 * fps) :] = True  # the legs changed across it
+    assert pipeline._between_sets(moved, kicks, right, rest_s=8.0)
+    right[:] = False
+    assert pipeline._between_sets(moved, kicks, right, rest_s=5.0)  # a rest of 6 s
+    assert pipeline._between_sets(rep(0.0, 0.9), kicks, right, rest_s=8.0)  # before the first
