@@ -318,6 +318,7 @@ def analyze_pose(
             f"{len(moved)} movement(s) that moved both legs or the trunk with the leg (a change "
             "of position between sets) were not counted as reps"
         )
+    rules = getattr(cfg.rules, variant)
     if not reps:
         # Not one kick, complete or cut off by the clip's edge: whatever the clip-level features
         # looked like, there is no kickback in it to count.
@@ -343,11 +344,9 @@ def analyze_pose(
             if moved and not low
             else ("hip_rom_deg", "hip_top3_deg"),
         )
-        rules = getattr(cfg.rules, variant)
         return Report(
             info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped
         )
-    rules = getattr(cfg.rules, variant)
     measured: list[RepResult] = []
     foot_out: list[int] = []
     sides: list[str] = []
