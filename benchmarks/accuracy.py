@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import sys
@@ -302,6 +303,34 @@ def _near_side(truth: dict) -> str:
     return truth["facing"]  # facing right shows the right side
 
 
+def _same_spec(stored: dict | None, want: dict) -> bool:
+    """Whether a cached clip was rendered from ``want``. A field the stored spec lacks was added to
+    ``ClipSpec`` after it was rendered, with a default that changes nothing (e.g. ``sets``)."""
+    return stored is not None and all(stored[k] == v for k, v in want.items() if k in stored)
+
+
+_CACHED: dict[str, list[tuple[dict, str]]] = {}
+
+
+def _cached_clip(folder: str, want: dict) -> str | None:
+    """The ``.mp4`` in ``folder`` whose truth was rendered from ``want``, if any."""
+    if folder not in _CACHED:
+        found = []
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.endswith(".truth.json"):
+                try:
+                    with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                        stored = json.load(fh).get("spec")
+                except (OSError, ValueError):
+                    continue
+                found.append((stored, os.path.join(folder, name[: -len(".truth.json")] + ".mp4")))
+        _CACHED[folder] = found
+    for stored, mp4 in _CACHED[folder]:
+        if _same_spec(stored, want) and os.path.exists(mp4):
+            return mp4
+    return None
+
+
 def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False, fast: bool = False) -> dict:
     """Render (or, with ``reuse``, load) one clip and its truth, run the pipeline, compare.
 
@@ -309,14 +338,21 @@ def evaluate(spec: ClipSpec, path: str, cfg, reuse: bool = False, fast: bool = F
     earlier run with the same ``--out`` folder when present, so the judgement can be re-scored in
     seconds after a change to the gate, reps or rules.
     """
+    want = json.loads(json.dumps(dataclasses.asdict(spec)))
+    if reuse:  # the same clip may sit under another number after the grid changed
+        cached = _cached_clip(os.path.dirname(path), want)
+        if cached is not None:
+            path = cached
+        elif os.path.exists(path):  # keep the other clip there for the spec it belongs to
+            key = hashlib.sha1(json.dumps(want, sort_keys=True).encode()).hexdigest()[:8]
+            path = path[: -len(".mp4")] + f"-{key}.mp4"
     truth_path = path[: -len(".mp4")] + ".truth.json"
     pose_path = path[: -len(".mp4")] + (".fast" if fast else "") + ".pose.npz"
     truth = None
     if reuse and os.path.exists(truth_path) and os.path.exists(path):
         with open(truth_path, encoding="utf-8") as fh:
             truth = json.load(fh)
-        want = json.loads(json.dumps(dataclasses.asdict(spec)))
-        if truth.get("spec") != want:  # the grid changed: this file holds another clip
+        if not _same_spec(truth.get("spec"), want):  # this file holds another clip
             truth = None
     if truth is None:
         truth = render_clip(spec, path)

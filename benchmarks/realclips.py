@@ -32,7 +32,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from kickcheck.config import load_config  # noqa: E402
 from kickcheck.errors import KickcheckError  # noqa: E402
 from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
-from kickcheck.pose import estimate_poses, load_pose_npz, save_pose_npz  # noqa: E402
+from kickcheck.pose import (  # noqa: E402
+    estimate_poses,
+    load_pose_npz,
+    look_for_exerciser,
+    save_pose_npz,
+)
 from kickcheck.report import flag_counts  # noqa: E402
 from kickcheck.types import VideoInfo  # noqa: E402
 from kickcheck.video import FrameReader  # noqa: E402
@@ -50,7 +55,18 @@ def run_clip(path: str, cache: str | None, cfg):
         pose = estimate_poses(reader, info.width, info.height)
         os.makedirs(cache, exist_ok=True)
         save_pose_npz(npz, pose, info.fps)
-    pose, fps = load_pose_npz(npz)
+    # The search for the exerciser among several people (``people.py``) reads the clip again:
+    # its result is cached apart, so that a change there is measured without the first pass.
+    found = npz[: -len(".npz")] + ".people.npz"
+    if not os.path.exists(found):
+        pose, fps = load_pose_npz(npz)
+
+        def read_window(start_s, end_s):
+            return FrameReader(path, max_side=cfg.video.max_side_px, start_s=start_s, end_s=end_s)
+
+        pose, _ = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg)
+        save_pose_npz(found, pose, fps)
+    pose, fps = load_pose_npz(found)
     fps = fps or 30.0
     info = VideoInfo(
         path, fps, len(pose), pose.width, pose.height, float(pose.t_s[-1]) + 1 / fps, 0

@@ -20,7 +20,7 @@ from kickcheck.gate import judge, top_below_trunk_line_deg
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.landmarks import Landmark
 from kickcheck.metrics import frame_track, measure_rep
-from kickcheck.pose import PoseEstimator, check_model, estimate_poses
+from kickcheck.pose import PoseEstimator, check_model, estimate_poses, look_for_exerciser
 from kickcheck.reps import renumber, segment_reps
 from kickcheck.rules import evaluate, knee_style, rep_ranges
 from kickcheck.score import mean_score
@@ -162,6 +162,11 @@ def analyze_video(
         info = reader.info
     if len(pose) == 0:
         raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
+
+    def read_window(start_s: float, end_s: float) -> FrameReader:
+        return FrameReader(os.fspath(path), max_side=max_side, start_s=start_s, end_s=end_s)
+
+    pose, switches = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg, estimator)
     if stride > 1:
         pose = upsample_pose(pose, times)
     info = dataclasses.replace(
@@ -169,7 +174,7 @@ def analyze_video(
         frame_count=len(pose),
         duration_s=float(pose.t_s[-1] - pose.t_s[0]) + 1.0 / max(info.fps, 1e-6),
     )
-    warnings = []
+    warnings = [sw.describe() for sw in switches]
     lost = stats.warning()
     if lost:
         warnings.append(lost + f"; analysed the {stats.frames_decoded} that did")

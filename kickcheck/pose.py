@@ -25,6 +25,7 @@ import numpy as np
 
 from kickcheck.errors import ModelError
 from kickcheck.landmarks import N_LANDMARKS, Landmark
+from kickcheck.people import Switch, find_exerciser
 from kickcheck.quiet import quiet_native_stderr
 from kickcheck.shots import ShotDetector, person_jumps, shot_ids, thumbnail
 from kickcheck.silhouette import back_sag
@@ -219,6 +220,33 @@ def _estimate_poses(
         back_sag=np.asarray(sags, np.float32).reshape(t),
         shot_id=shot_ids(cut_at, person_jumps(xyzv_all, width, height, cut_at)),
     )
+
+
+def look_for_exerciser(
+    pose: PoseSequence,
+    read_window: Callable[[float, float], Iterable[Frame]],
+    min_hip_rom_deg: float,
+    estimator: PoseEstimator | None = None,
+) -> tuple[PoseSequence, list[Switch]]:
+    """``people.find_exerciser`` with this module's model: where the person followed in a shot
+    hardly moves the hips, look for another person who does (see ``people.py``)."""
+    own = estimator is None
+    with quiet_native_stderr() if own else nullcontext():
+        est: PoseEstimator = MediaPipePose() if own else estimator  # type: ignore[assignment]
+        try:
+
+            def probe(image: np.ndarray) -> np.ndarray:
+                est.reset()  # a fresh detection, not the tracker's last region
+                return est(image)[0]
+
+            def follow(frames: Iterable[Frame]) -> PoseSequence:
+                est.reset()
+                return _estimate_poses(frames, pose.width, pose.height, est, None)
+
+            return find_exerciser(pose, read_window, follow, probe, min_hip_rom_deg)
+        finally:
+            if own and hasattr(est, "__exit__"):
+                est.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 def save_pose_npz(

@@ -1,0 +1,173 @@
+"""Which person is the exerciser when a shot shows two (``kickcheck.people``).
+
+A real clip showed the failure: in the dev set's Nuffield clip MediaPipe follows a squatting,
+talking trainer for 24 s while the woman beside him kicks, so kickcheck said "cannot tell" with 0
+reps. Here two synthetic people stand in one frame: A, found first, holds still; B kicks. The fake
+model plays MediaPipe's part: it follows A whenever A can be seen, and B once A is painted out.
+Each person carries a white marker at the hips, so the fake sees whether the painting removed it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kickcheck.config import load_config
+from kickcheck.landmarks import Landmark as L
+from kickcheck.people import PROBE_FRAMES, hip_rom_deg, paint_out, paint_region
+from kickcheck.pipeline import analyze_pose, analyze_video
+from kickcheck.pose import look_for_exerciser
+from kickcheck.types import Frame, PoseSequence, VideoInfo
+from tests.fixtures.synth_pose import make_pose_sequence
+
+W, H = 640, 240
+HALF = W // 2
+N_REPS = 3
+MIN_ROM = load_config().gate.min_hip_rom_deg
+
+
+def _people(b_kicks: bool = True, a_kicks: bool = False):
+    """(A, B, the kick): A and B are (image landmarks [T,33,4], world landmarks [T,33,3]); B on the
+    left half of the frame, A on the right half. A person who does not kick holds the kick's
+    first frame."""
+    kick, _ = make_pose_sequence(n_reps=N_REPS, width=HALF, height=H, seed=3)
+
+    def person(kicks: bool, dx: float):
+        if kicks:
+            xyzv, world = kick.xyzv.copy(), kick.world.copy()
+        else:
+            xyzv = np.repeat(kick.xyzv[:1], len(kick), axis=0)
+            world = np.repeat(kick.world[:1], len(kick), axis=0)
+        xyzv[..., 0] += dx
+        return xyzv, world
+
+    return person(a_kicks, HALF), person(b_kicks, 0.0), kick
+
+
+def _marker(xyzv: np.ndarray) -> tuple[int, int]:
+    hip = (xyzv[L.LEFT_HIP, :2] + xyzv[L.RIGHT_HIP, :2]) / 2
+    return int(round(hip[0])), int(round(hip[1]))
+
+
+def _image(i: int, a: tuple, b: tuple | None) -> np.ndarray:
+    img = np.full((H, W, 3), 60, np.uint8)
+    img[:16, :16] = 8 * (i % 32)  # the frame's number, for the fake model
+    img[:16, 16:32] = 8 * (i // 32)
+    for person in (a, b):
+        if person is not None:
+            x, y = _marker(person[0][i])
+            img[y - 4 : y + 5, x - 4 : x + 5] = 255
+    return img
+
+
+class TwoPeople:
+    """The fake model: A while A's marker shows, else B while B's shows, else nobody."""
+
+    def __init__(self, a: tuple, b: tuple | None) -> None:
+        self.people = [p for p in (a, b) if p is not None]
+        self.calls, self.resets = 0, 0
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def __call__(self, image_bgr: np.ndarray):
+        self.calls += 1
+        i = int(round(image_bgr[2:14, 2:14].mean() / 8)) + 32 * int(
+            round(image_bgr[2:14, 18:30].mean() / 8)
+        )
+        for person, world in self.people:
+            x, y = _marker(person[i])
+            if image_bgr[y - 2 : y + 3, x - 2 : x + 3].min() > 200:
+                return person[i].copy(), world[i].copy(), None
+        return np.full((33, 4), np.nan, np.float32), np.full((33, 3), np.nan, np.float32), None
+
+
+def _first_pass(a: tuple, kick: PoseSequence) -> PoseSequence:
+    return PoseSequence(a[0].copy(), a[1].copy(), kick.t_s, W, H)
+
+
+def _reader(a: tuple, b: tuple | None, t_s: np.ndarray, windows: list):
+    def read_window(start_s: float, end_s: float):
+        windows.append((start_s, end_s))
+        for i, t in enumerate(t_s):
+            if start_s - 1e-9 <= t < end_s:
+                yield Frame(i, float(t), _image(i, a, b))
+
+    return read_window
+
+
+def test_a_still_bystander_is_passed_over_for_the_person_who_kicks():
+    a, b, kick = _people()
+    assert hip_rom_deg(a[0]) < 1.0 and hip_rom_deg(b[0]) > 60.0
+    model = TwoPeople(a, b)
+    pose, switches = look_for_exerciser(
+        _first_pass(a, kick), _reader(a, b, kick.t_s, []), MIN_ROM, estimator=model
+    )
+    assert len(switches) == 1
+    assert switches[0].second_hip_rom_deg == pytest.approx(hip_rom_deg(b[0]), abs=0.01)
+    np.testing.assert_allclose(pose.xyzv, b[0], atol=1e-4)  # every frame is now B's
+    info = VideoInfo("two.mp4", 30.0, len(pose), W, H, float(kick.t_s[-1]) + 1 / 30, 0)
+    report = analyze_pose(pose, info, load_config())
+    assert report.exercise.is_kickback and report.rep_count == N_REPS
+
+
+def test_a_person_alone_costs_only_the_probes():
+    a, _, kick = _people()
+    model, windows = TwoPeople(a, None), []
+    pose, switches = look_for_exerciser(
+        _first_pass(a, kick), _reader(a, None, kick.t_s, windows), MIN_ROM, estimator=model
+    )
+    assert switches == [] and pose.xyzv is not None
+    np.testing.assert_array_equal(pose.xyzv, a[0])
+    assert model.calls == PROBE_FRAMES  # no second pass through the shot
+    assert all(end - start < 0.1 for start, end in windows)
+
+
+def test_a_person_who_kicks_is_never_second_guessed():
+    a, b, kick = _people(a_kicks=True)
+    model = TwoPeople(a, b)
+    pose, switches = look_for_exerciser(
+        _first_pass(a, kick), _reader(a, b, kick.t_s, []), MIN_ROM, estimator=model
+    )
+    assert switches == [] and model.calls == 0
+    np.testing.assert_array_equal(pose.xyzv, a[0])
+
+
+def test_a_second_person_who_also_holds_still_is_not_taken():
+    a, b, kick = _people(b_kicks=False)
+    model = TwoPeople(a, b)
+    pose, switches = look_for_exerciser(
+        _first_pass(a, kick), _reader(a, b, kick.t_s, []), MIN_ROM, estimator=model
+    )
+    assert switches == []
+    assert model.calls > PROBE_FRAMES  # B was seen and followed, then judged still
+    np.testing.assert_array_equal(pose.xyzv, a[0])
+
+
+def test_painting_covers_the_whole_body_and_no_more():
+    a, b, _ = _people()
+    poly = paint_region(a[0][0], 1.0)
+    img = paint_out(_image(0, a, b), poly)
+    ax, ay = _marker(a[0][0])
+    bx, by = _marker(b[0][0])
+    assert img[ay, ax].max() < 100  # A's marker is gone
+    assert img[by, bx].min() == 255  # B's is untouched
+    assert paint_region(np.full((33, 4), np.nan, np.float32), 1.0) is None
+
+
+def test_the_whole_clip_counts_the_kicks_of_the_second_person(tmp_path: Path):
+    """Through ``analyze_video``: a real H.264 clip read twice (the second time in windows), so
+    the frames' times must meet those of the first pass."""
+    from kickcheck.video import VideoSink
+
+    a, b, kick = _people()
+    path = tmp_path / "two_people.mp4"
+    with VideoSink(path, 30.0, (W, H)) as sink:
+        for i, t in enumerate(kick.t_s):
+            sink.write(_image(i, a, b), t_s=float(t))
+    report = analyze_video(path, load_config(), estimator=TwoPeople(a, b))
+    assert report.exercise.is_kickback, report.exercise.reason
+    assert report.rep_count == N_REPS
+    assert any("followed the one who moved" in w for w in report.warnings), report.warnings
