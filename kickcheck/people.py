@@ -14,7 +14,8 @@ the hips (less than the gate's ``min_hip_rom_deg``):
 2. **follow the other**: otherwise the shot is read again with the first person painted out in every
    frame, and the model follows the second person through it.
 3. **choose**: the second person replaces the first in that shot only if their hips move more, and
-   by at least the gate's ``min_hip_rom_deg``.
+   by at least the gate's ``min_hip_rom_deg``, and they stay in the shot (found in at least half of
+   its frames: a passer-by walks through).
 
 The frames are read again through ``read_window`` (a time window of the clip, at the analysis size)
 so that no frame is held in memory between the passes.
@@ -40,6 +41,9 @@ PAINT_MARGIN_TRUNKS = 0.35
 #: Landmarks of the second person found by the probe must lie mostly outside the painted region
 #: (else the model has found the painted person's remains again).
 MIN_OUTSIDE_SHARE = 0.6
+#: The second person must be found in at least this share of the shot's frames: the exerciser
+#: stays in the shot, a passer-by walks through it.
+MIN_PRESENT_SHARE = 0.5
 #: A shot shorter than this (seconds) is not searched: too short for a rep.
 MIN_SHOT_S = 1.0
 
@@ -172,7 +176,8 @@ def find_exerciser(
         at = np.array([i for i, _ in rows])
         of = np.array([j for _, j in rows])
         second = hip_rom_deg(other.xyzv[of])
-        if second < min_hip_rom_deg or second <= first:
+        present = float(np.isfinite(other.xyzv[of, :, 0]).any(1).sum()) / len(idx)
+        if second < min_hip_rom_deg or second <= first or present < MIN_PRESENT_SHARE:
             continue
         xyzv[at], world[at], sag[at] = other.xyzv[of], other.world[of], other.back_sag[of]
         switches.append(Switch(t0, t1, first, second))

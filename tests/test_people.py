@@ -46,8 +46,11 @@ def _people(b_kicks: bool = True, a_kicks: bool = False):
     return person(a_kicks, HALF), person(b_kicks, 0.0), kick
 
 
-def _marker(xyzv: np.ndarray) -> tuple[int, int]:
+def _marker(xyzv: np.ndarray) -> tuple[int, int] | None:
+    """Where the person's marker is drawn (their mid-hip), None when they are not in the frame."""
     hip = (xyzv[L.LEFT_HIP, :2] + xyzv[L.RIGHT_HIP, :2]) / 2
+    if not np.isfinite(hip).all():
+        return None
     return int(round(hip[0])), int(round(hip[1]))
 
 
@@ -56,8 +59,9 @@ def _image(i: int, a: tuple, b: tuple | None) -> np.ndarray:
     img[:16, :16] = 8 * (i % 32)  # the frame's number, for the fake model
     img[:16, 16:32] = 8 * (i // 32)
     for person in (a, b):
-        if person is not None:
-            x, y = _marker(person[0][i])
+        at = None if person is None else _marker(person[0][i])
+        if at is not None:
+            x, y = at
             img[y - 4 : y + 5, x - 4 : x + 5] = 255
     return img
 
@@ -78,7 +82,10 @@ class TwoPeople:
             round(image_bgr[2:14, 18:30].mean() / 8)
         )
         for person, world in self.people:
-            x, y = _marker(person[i])
+            at = _marker(person[i])
+            if at is None:
+                continue
+            x, y = at
             if image_bgr[y - 2 : y + 3, x - 2 : x + 3].min() > 200:
                 return person[i].copy(), world[i].copy(), None
         return np.full((33, 4), np.nan, np.float32), np.full((33, 3), np.nan, np.float32), None
@@ -143,6 +150,20 @@ def test_a_second_person_who_also_holds_still_is_not_taken():
     )
     assert switches == []
     assert model.calls > PROBE_FRAMES  # B was seen and followed, then judged still
+    np.testing.assert_array_equal(pose.xyzv, a[0])
+
+
+def test_a_passer_by_is_not_taken():
+    """B kicks, but is in the shot for only the first 40 % of it."""
+    a, b, kick = _people()
+    gone = np.arange(len(kick)) >= 0.4 * len(kick)
+    b[0][gone] = np.nan
+    model = TwoPeople(a, b)
+    pose, switches = look_for_exerciser(
+        _first_pass(a, kick), _reader(a, b, kick.t_s, []), MIN_ROM, estimator=model
+    )
+    assert hip_rom_deg(b[0]) > 60.0
+    assert switches == []
     np.testing.assert_array_equal(pose.xyzv, a[0])
 
 
