@@ -15,7 +15,12 @@ import numpy as np
 
 from kickcheck.cleaning import capped_cutoff_hz
 from kickcheck.config import Config, load_config
-from kickcheck.errors import NoPersonDetectedError, TooShortError, VideoOpenError
+from kickcheck.errors import (
+    KickcheckError,
+    NoPersonDetectedError,
+    TooShortError,
+    VideoOpenError,
+)
 from kickcheck.gate import judge, top_below_trunk_line_deg
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.landmarks import Landmark
@@ -166,7 +171,12 @@ def analyze_video(
     def read_window(start_s: float, end_s: float) -> FrameReader:
         return FrameReader(os.fspath(path), max_side=max_side, start_s=start_s, end_s=end_s)
 
-    pose, switches = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg, estimator)
+    searched = []
+    try:
+        pose, switches = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg, estimator)
+    except (KickcheckError, OSError) as err:  # a file that reads once but not by time windows
+        switches = []
+        searched.append(f"could not read the clip again to look for a second person ({err})")
     if stride > 1:
         pose = upsample_pose(pose, times)
     info = dataclasses.replace(
@@ -174,7 +184,7 @@ def analyze_video(
         frame_count=len(pose),
         duration_s=float(pose.t_s[-1] - pose.t_s[0]) + 1.0 / max(info.fps, 1e-6),
     )
-    warnings = [sw.describe() for sw in switches]
+    warnings = [sw.describe() for sw in switches] + searched
     lost = stats.warning()
     if lost:
         warnings.append(lost + f"; analysed the {stats.frames_decoded} that did")

@@ -192,3 +192,24 @@ def test_the_whole_clip_counts_the_kicks_of_the_second_person(tmp_path: Path):
     assert report.exercise.is_kickback, report.exercise.reason
     assert report.rep_count == N_REPS
     assert any("followed the one who moved" in w for w in report.warnings), report.warnings
+
+
+def test_a_clip_that_cannot_be_read_again_is_still_analysed(tmp_path: Path, monkeypatch):
+    """The search reads the clip again by time windows; where that fails, the first pass's
+    person is kept and the report says why."""
+    import kickcheck.pipeline as pipeline
+    from kickcheck.errors import VideoOpenError
+    from kickcheck.video import VideoSink
+
+    def cannot(*args, **kwargs):
+        raise VideoOpenError("cannot read a time window of two.mp4: its frames carry no time")
+
+    monkeypatch.setattr(pipeline, "look_for_exerciser", cannot)
+    a, b, kick = _people(a_kicks=True)
+    path = tmp_path / "two.mp4"
+    with VideoSink(path, 30.0, (W, H)) as sink:
+        for i, t in enumerate(kick.t_s):
+            sink.write(_image(i, a, b), t_s=float(t))
+    report = analyze_video(path, load_config(), estimator=TwoPeople(a, b))
+    assert report.rep_count == N_REPS
+    assert any("could not read the clip again" in w for w in report.warnings)
