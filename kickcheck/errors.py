@@ -20,6 +20,11 @@ class KickcheckError(Exception):
             self.hint = hint
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # The same message and hint after pickling (from the reader process), not the one-line
+        # text taken for a message (which would repeat the hint).
+        return type(self), (self.message, self.hint)
+
     def one_line(self) -> str:
         text = self.message if not self.hint else f"{self.message} ({self.hint})"
         return " ".join(text.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import struct
 from fractions import Fraction
 from pathlib import Path
@@ -529,3 +530,13 @@ def test_atomic_write_into_a_read_only_folder(tmp_path: Path) -> None:
         assert_one_line(err, "not writable")
     finally:
         folder.chmod(0o755)
+
+
+def test_kickcheck_errors_pickle_as_themselves() -> None:
+    """Errors cross processes (``--jobs`` chunks, Dask workers): the same message and hint come
+    back, not the one-line text taken for a message (which repeated the hint)."""
+    err = VideoOpenError("cannot read x.mp4 as a video: damaged")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is VideoOpenError and str(back) == str(err) and back.message == err.message
+    custom = InputFileError("no such file: y", hint="look again")
+    assert str(pickle.loads(pickle.dumps(custom))) == str(custom)
