@@ -91,9 +91,10 @@ class MediaPipePose:
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
         enable_segmentation: bool = True,
+        static_image_mode: bool = False,
     ):
         self._kw = dict(
-            static_image_mode=False,
+            static_image_mode=static_image_mode,
             model_complexity=1,
             enable_segmentation=enable_segmentation,
             smooth_landmarks=True,
@@ -233,9 +234,14 @@ def look_for_exerciser(
     own = estimator is None
     with quiet_native_stderr() if own else nullcontext():
         est: PoseEstimator = MediaPipePose() if own else estimator  # type: ignore[assignment]
+        # Kickcheck's own model probes with a second graph in image mode (a fresh detection on
+        # every image; restarting a video-mode graph costs 0.4 s a probe).
+        prober = MediaPipePose(enable_segmentation=False, static_image_mode=True) if own else None
         try:
 
             def probe(image: np.ndarray) -> np.ndarray:
+                if prober is not None:
+                    return prober(image)[0]
                 est.reset()  # a fresh detection, not the tracker's last region
                 return est(image)[0]
 
@@ -245,8 +251,8 @@ def look_for_exerciser(
 
             return find_exerciser(pose, read_window, follow, probe, min_hip_rom_deg)
         finally:
-            if own and hasattr(est, "__exit__"):
-                est.__exit__(None, None, None)  # type: ignore[attr-defined]
+            for model in (est, prober) if own else ():
+                model.__exit__(None, None, None)  # type: ignore[union-attr]
 
 
 def save_pose_npz(
