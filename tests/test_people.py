@@ -213,3 +213,17 @@ def test_a_clip_that_cannot_be_read_again_is_still_analysed(tmp_path: Path, monk
     report = analyze_video(path, load_config(), estimator=TwoPeople(a, b))
     assert report.rep_count == N_REPS
     assert any("could not read the clip again" in w for w in report.warnings)
+
+
+@pytest.mark.mediapipe
+def test_the_real_model_probes_a_still_person_and_finds_nobody_else():
+    """kickcheck's own model: the probe graph (image mode) starts, looks at the painted frames,
+    finds nobody in an empty grey picture, and both graphs close; the landmarks stay."""
+    a, _, kick = _people()
+    windows: list = []
+    pose, switches = look_for_exerciser(
+        _first_pass(a, kick), _reader(a, None, kick.t_s, windows), MIN_ROM
+    )
+    assert switches == []
+    np.testing.assert_array_equal(pose.xyzv, a[0])
+    assert len(windows) == PROBE_FRAMES
