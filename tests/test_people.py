@@ -178,9 +178,10 @@ def test_painting_covers_the_whole_body_and_no_more():
     assert paint_region(np.full((33, 4), np.nan, np.float32), 1.0) is None
 
 
-def test_the_whole_clip_counts_the_kicks_of_the_second_person(tmp_path: Path):
+@pytest.mark.parametrize("fast", [False, True])
+def test_the_whole_clip_counts_the_kicks_of_the_second_person(tmp_path: Path, fast: bool):
     """Through ``analyze_video``: a real H.264 clip read twice (the second time in windows), so
-    the frames' times must meet those of the first pass."""
+    the frames' times must meet those of the first pass (with ``--fast``, every 2nd frame's)."""
     from kickcheck.video import VideoSink
 
     a, b, kick = _people()
@@ -188,9 +189,13 @@ def test_the_whole_clip_counts_the_kicks_of_the_second_person(tmp_path: Path):
     with VideoSink(path, 30.0, (W, H)) as sink:
         for i, t in enumerate(kick.t_s):
             sink.write(_image(i, a, b), t_s=float(t))
-    report = analyze_video(path, load_config(), estimator=TwoPeople(a, b))
+    model = TwoPeople(a, b)
+    report = analyze_video(path, load_config(), estimator=model, fast=fast)
     assert report.exercise.is_kickback, report.exercise.reason
     assert report.rep_count == N_REPS
+    n = len(kick)
+    # the first pass, three probes and the second pass, each over the frames the model sees
+    assert model.calls <= 2 * (n // (2 if fast else 1) + 1) + PROBE_FRAMES
     assert any("followed the one who moved" in w for w in report.warnings), report.warnings
 
 
