@@ -117,8 +117,9 @@ def paint_out(image_bgr: np.ndarray, polygon: np.ndarray | None) -> np.ndarray:
     return out
 
 
-def _outside_share(found: np.ndarray, polygon: np.ndarray, scale: float) -> float:
-    pts = found[:, :2] * scale
+def _outside_share(found: np.ndarray, polygon: np.ndarray) -> float:
+    """The share of a person's landmarks (frame pixels) that lie outside ``polygon``."""
+    pts = found[:, :2]
     pts = pts[np.isfinite(pts).all(1)]
     if len(pts) == 0:
         return 0.0
@@ -127,7 +128,8 @@ def _outside_share(found: np.ndarray, polygon: np.ndarray, scale: float) -> floa
     return 1.0 - float(np.mean(inside))
 
 
-def _frame_indices(pose_t: np.ndarray, frame_t: float) -> int | None:
+def _frame_at(pose_t: np.ndarray, frame_t: float) -> int | None:
+    """The index of the first pass's frame at time ``frame_t``, None if it has none there."""
     i = int(np.searchsorted(pose_t, frame_t - 1e-6))
     if i < len(pose_t) and abs(pose_t[i] - frame_t) < 1e-4:
         return i
@@ -168,9 +170,7 @@ def find_exerciser(
             continue
         painted = _painted_frames(pose, read_window(t0, t1 + step / 2))
         other = follow(painted)
-        rows = [
-            (i, j) for j, ft in enumerate(other.t_s) if (i := _frame_indices(t, ft)) is not None
-        ]
+        rows = [(i, j) for j, ft in enumerate(other.t_s) if (i := _frame_at(t, ft)) is not None]
         if not rows:
             continue
         at = np.array([i for i, _ in rows])
@@ -210,7 +210,7 @@ def _second_person_seen(
         found = probe(paint_out(frame.image_bgr, poly))
         if not np.isfinite(found[:, 0]).any():
             continue
-        if poly is None or _outside_share(found, poly, 1.0) >= MIN_OUTSIDE_SHARE:
+        if poly is None or _outside_share(found, poly) >= MIN_OUTSIDE_SHARE:
             return True
     return False
 
@@ -219,7 +219,7 @@ def _painted_frames(pose: PoseSequence, frames: Iterable[Frame]) -> Iterable[Fra
     """The frames of the first pass (those ``pose`` holds: with ``--fast`` every n-th), with the first
     person painted out."""
     for fr in frames:
-        i = _frame_indices(pose.t_s, fr.t_s)
+        i = _frame_at(pose.t_s, fr.t_s)
         if i is None:
             continue
         poly = paint_region(pose.xyzv[i], _scale(pose, fr.image_bgr))
