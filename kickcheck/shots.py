@@ -19,18 +19,9 @@ import numpy as np
 
 from kickcheck.landmarks import Landmark
 
-#: A scene cut: the mean absolute change of a 32x18 grey thumbnail (0..255), each taken less its
-#: own median brightness, between two frames is above CUT_MIN_DIFF and CUT_RATIO times the median
-#: change of the last second. Motion of a person on a still camera changes the thumbnail by 0.5-4;
-#: the cuts and dissolves we measured by 11-15. Less the median, because a fade or an exposure
-#: change moves the brightness of the whole picture, not what is where: with ``--fast`` (every 2nd
-#: frame) a 1-s fade-out changed the thumbnail by over 8 a step and was taken for a cut, and the
-#: rep under it was lost (the rendered accuracy grid's fade clip; a real plank clip of the dev set
-#: got two such cuts). The median, not the mean: a change of a small part of the picture moves the
-#: mean and would count twice (once where it is, once everywhere else), but leaves the median.
-#: On the 48 dev clips, at every frame and at every 2nd, the cuts stay where they were but for
-#: those fade cuts and one more at a web player's control bar flashing over a gym clip (3.7 s,
-#: 0.3 s after a cut there, between reps).
+#: A scene cut: the mean absolute change of a 32x18 grey thumbnail (0..255) between two frames is
+#: above CUT_MIN_DIFF and CUT_RATIO times the median change of the last second. Motion of a person
+#: on a still camera changes the thumbnail by 0.5-4; the cuts and dissolves we measured by 11-15.
 CUT_MIN_DIFF = 8.0
 CUT_RATIO = 4.0
 
@@ -45,7 +36,6 @@ class ShotDetector:
         self._history = history
 
     def update(self, thumb: np.ndarray) -> bool:
-        thumb = thumb - np.median(thumb)
         cut = False
         if self._prev is not None:
             d = float(np.mean(np.abs(thumb - self._prev)))
