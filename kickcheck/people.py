@@ -223,4 +223,4 @@ def _painted_frames(pose: PoseSequence, frames: Iterable[Frame]) -> Iterable[Fra
         if i is None:
             continue
         poly = paint_region(pose.xyzv[i], _scale(pose, fr.image_bgr))
-        yield Frame(fr.index, fr.t_s, paint_out(fr.image_bgr, poly))
+        yield replace(fr, image_bgr=paint_out(fr.image_bgr, poly))

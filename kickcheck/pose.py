@@ -186,7 +186,9 @@ def _estimate_poses(
     cut_detector = ShotDetector()
     try:
         for fr in frames:
-            cut = cut_detector.update(thumbnail(fr.image_bgr))
+            cut = False
+            for thumb in fr.thumbs or (thumbnail(fr.image_bgr),):
+                cut = cut_detector.update(thumb) or cut
             if cut:
                 est.reset()  # re-detect the person in the new shot
             xyzv, world, mask = est(fr.image_bgr)

@@ -4,7 +4,9 @@ Two signals start a new shot:
 
 - a *scene cut* (``ShotDetector``): a large change of the whole image between consecutive frames.
   It needs the pixels, so ``pose.estimate_poses`` runs it frame by frame (and restarts the tracker
-  at a cut so it re-detects the person);
+  at a cut so it re-detects the person). It sees every frame decoded, also those ``--fast`` does
+  not analyse (``Frame.thumbs``): seen every other frame, a fade changes the picture in one step
+  as much as a cut;
 - a *person jump* (``person_jumps``): the body's centre moving by more than a fifth of the image
   diagonal between two frames (the tracker moving to another person, or a dissolve between two
   people). A pure pass over the landmarks.
@@ -24,6 +26,8 @@ from kickcheck.landmarks import Landmark
 #: on a still camera changes the thumbnail by 0.5-4; the cuts and dissolves we measured by 11-15.
 CUT_MIN_DIFF = 8.0
 CUT_RATIO = 4.0
+#: The thumbnail's size (width, height).
+THUMB_WH = (32, 18)
 
 
 class ShotDetector:
@@ -52,11 +56,22 @@ class ShotDetector:
 
 
 def thumbnail(image_bgr: np.ndarray) -> np.ndarray:
-    """The 32x18 grey thumbnail ``ShotDetector.update`` compares."""
+    """The grey thumbnail ``ShotDetector.update`` compares, from a BGR image (frames that did not
+    come from ``FrameReader``, which makes its own from the decoder's luma)."""
     g = cv2.cvtColor(
-        cv2.resize(image_bgr, (32, 18), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY
+        cv2.resize(image_bgr, THUMB_WH, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY
     )
     return g.astype(np.float32)
+
+
+def thumbnail_from_luma(luma: np.ndarray, full_range: bool) -> np.ndarray:
+    """The thumbnail from a uint8 luma plane (a view, every 4th sample of each 4th row is enough:
+    a cell of the thumbnail still averages hundreds of them). Video luma is mostly limited range
+    (16..235); it is stretched to 0..255 so that the thresholds mean the same as for ``thumbnail``.
+    """
+    g = cv2.resize(np.ascontiguousarray(luma), THUMB_WH, interpolation=cv2.INTER_AREA)
+    g = g.astype(np.float32)
+    return g if full_range else (g - 16.0) * (255.0 / 219.0)
 
 
 #: Between two consecutive frames the mid-hip cannot move more than this fraction of the image

@@ -42,11 +42,18 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded, upright frame. ``image_bgr`` is HxWx3 uint8."""
+    """One decoded, upright frame. ``image_bgr`` is HxWx3 uint8.
+
+    ``thumbs``: the scene-cut detector's grey thumbnails (``shots.THUMB_WH``, float32, 0..255) of
+    every frame decoded since the previous frame yielded, this one last. ``FrameReader`` fills it,
+    so that cuts are found between consecutive frames also when ``stride`` skips some; frames
+    made elsewhere leave it empty and the detector takes ``shots.thumbnail(image_bgr)``.
+    """
 
     index: int
     t_s: float
     image_bgr: np.ndarray
+    thumbs: tuple[np.ndarray, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from kickcheck.parallel import chunk_plan, stitch
+from kickcheck.pose import estimate_poses
 from kickcheck.resample import fast_stride, upsample_pose
+from kickcheck.shots import ShotDetector, thumbnail
 from kickcheck.types import Frame, PoseSequence
 from kickcheck.video import FrameReader, VideoSink, prefetch
 
@@ -110,6 +112,74 @@ def test_a_time_window_gives_the_same_frames_as_a_whole_read(counting_clip):
     np.testing.assert_allclose([f.t_s for f in got], t[37:52], atol=1e-9)
     tail = list(FrameReader(counting_clip, start_s=t[50], first_index=50, stride=4))
     assert [f.index for f in tail] == [52, 56]  # the stride's phase is the clip's
+
+
+# --- scene cuts seen on every frame, also those the stride skips ---
+
+
+class _StillPerson:
+    """A fake model: one still person, whatever the picture; counts its restarts."""
+
+    def __init__(self) -> None:
+        self.resets = 0
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def __call__(self, image_bgr):
+        xyzv = np.zeros((33, 4), np.float32)
+        xyzv[:, :2] = (30.0, 20.0)
+        xyzv[:, 3] = 1.0
+        return xyzv, np.zeros((33, 3), np.float32), None
+
+
+def _clip(path: Path, levels: list[int]) -> Path:
+    """A 64x48 30 fps lossless clip: frame i a flat picture of brightness levels[i], with a fixed
+    texture (the rendered and real clips' fades darken a picture, not a flat field)."""
+    texture = np.random.default_rng(1).integers(-20, 21, (48, 64, 1))
+    with VideoSink(path, 30.0, (64, 48), crf=0) as sink:
+        for i, v in enumerate(levels):
+            img = np.clip(v + texture * (v / 255), 0, 255).astype(np.uint8)
+            sink.write(np.repeat(img, 3, axis=2), t_s=i / 30)
+    return path
+
+
+def test_the_readers_thumbnails_match_the_pictures_and_cover_every_frame(counting_clip):
+    whole = list(FrameReader(counting_clip))
+    assert all(len(f.thumbs) == 1 for f in whole)
+    for f in whole:  # from the luma, stretched to full range: the BGR picture's grey within 2
+        np.testing.assert_allclose(f.thumbs[0], thumbnail(f.image_bgr), atol=2.0)
+    strided = list(FrameReader(counting_clip, stride=4))
+    assert [len(f.thumbs) for f in strided] == [1] + [4] * 14  # frames 0, 1-4, ..., 53-56
+    flat = [t for f in strided for t in f.thumbs]
+    np.testing.assert_array_equal(flat, [f.thumbs[0] for f in whole[:57]])
+
+
+def test_a_fade_seen_every_other_frame_is_not_a_cut(tmp_path):
+    """The rendered grid's 1-s fade-out, seen every 2nd frame by --fast, changed the thumbnail by
+    more than the cut threshold in one step: a cut was declared under the last rep and the rep was
+    lost. Every frame decoded now feeds the detector, so --fast cuts where the full read does."""
+    # 6 a frame, below the threshold of 8; at stride 2 the first step seen is 12, out of a still
+    # picture (the fade starts on a frame that stride 2 skips)
+    levels = [200] * 21 + [200 - 6 * k for k in range(1, 26)] + [50] * 14
+    path = _clip(tmp_path / "fade.mp4", levels)
+    for stride in (1, 2):
+        seq = estimate_poses(FrameReader(path, stride=stride), 64, 48, _StillPerson())
+        assert set(seq.shot_id.tolist()) == {0}, stride
+    # the test's power: the yielded frames alone make the same fade a cut at stride 2
+    det = ShotDetector()
+    assert any([det.update(thumbnail(f.image_bgr)) for f in FrameReader(path, stride=2)])
+
+
+def test_a_cut_on_a_skipped_frame_starts_the_shot_at_the_next_frame_analysed(tmp_path):
+    levels = [60] * 31 + [190] * 29  # the cut is at frame 31, which stride 2 skips
+    path = _clip(tmp_path / "cut.mp4", levels)
+    person = _StillPerson()
+    seq = estimate_poses(FrameReader(path, stride=2), 64, 48, person)
+    assert seq.shot_id.tolist() == [0] * 16 + [1] * 14  # frames 0-30 | 32-58
+    assert person.resets == 1  # the tracker restarted once, at the cut
+    whole = estimate_poses(FrameReader(path), 64, 48, _StillPerson())
+    assert whole.shot_id.tolist() == [0] * 31 + [1] * 29
 
 
 # --- --fast ---
