@@ -155,6 +155,30 @@ def test_the_readers_thumbnails_match_the_pictures_and_cover_every_frame(countin
     np.testing.assert_array_equal(flat, [f.thumbs[0] for f in whole[:57]])
 
 
+@pytest.mark.parametrize(
+    "codec,pix_fmt",
+    [("libx264", "yuv420p10le"), ("mjpeg", "yuvj420p"), ("libx264", "yuv444p"), ("ffv1", "bgr0")],
+)
+def test_thumbnails_keep_their_scale_in_other_pixel_formats(tmp_path, codec, pix_fmt):
+    """Phones record 10-bit HDR and some cameras full-range (JPEG) luma: the thumbnails must stay
+    on the scale the cut thresholds were measured on (0..255 grey), whatever the decoder gives."""
+    import av
+
+    path = tmp_path / f"clip_{pix_fmt}.mkv"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, pix_fmt
+        for i in range(8):
+            img = np.full((48, 64, 3), 30 * i, np.uint8)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="bgr24")))
+        out.mux(stream.encode())
+    frames = list(FrameReader(path))
+    assert len(frames) == 8
+    for f in frames:
+        np.testing.assert_allclose(f.thumbs[0], thumbnail(f.image_bgr), atol=4.0)
+    assert frames[-1].thumbs[0].mean() - frames[0].thumbs[0].mean() == pytest.approx(210, abs=8)
+
+
 def test_a_fade_seen_every_other_frame_is_not_a_cut(tmp_path):
     """The rendered grid's 1-s fade-out, seen every 2nd frame by --fast, changed the thumbnail by
     more than the cut threshold in one step: a cut was declared under the last rep and the rep was
