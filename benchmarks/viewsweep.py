@@ -25,6 +25,7 @@ no wrong cell.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -32,6 +33,8 @@ import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -130,11 +133,29 @@ def outcome(report, truth: dict) -> str:
     return "right" if not ex.is_kickback and report.rep_count == 0 else "wrong"
 
 
-def score_cell(out: str, name: str, cfg) -> dict:
+def tilted(pose, roll_deg: float):
+    """The landmarks of a camera turned ``roll_deg`` about its axis (a phone held askew), as an
+    approximation: image points turned about the frame's centre, and MediaPipe's camera-aligned 3-D
+    points turned the same way about the hips (its response to the turned picture is not
+    modelled)."""
+    a = np.radians(roll_deg)
+    c, s = np.cos(a), np.sin(a)
+    xyzv = pose.xyzv.copy()
+    x, y = xyzv[..., 0] - pose.width / 2, xyzv[..., 1] - pose.height / 2
+    xyzv[..., 0], xyzv[..., 1] = pose.width / 2 + c * x - s * y, pose.height / 2 + s * x + c * y
+    world = pose.world.copy()
+    wx, wy = world[..., 0].copy(), world[..., 1].copy()
+    world[..., 0], world[..., 1] = c * wx - s * wy, s * wx + c * wy
+    return dataclasses.replace(pose, xyzv=xyzv, world=world)
+
+
+def score_cell(out: str, name: str, cfg, roll_deg: float = 0.0) -> dict:
     base = os.path.join(out, name)
     with open(base + ".cell.json", encoding="utf-8") as fh:
         truth = json.load(fh)
     pose, fps = load_pose_npz(base + ".pose.npz")
+    if roll_deg:
+        pose = tilted(pose, roll_deg)
     fps = fps or float(truth["fps"])
     info = VideoInfo(base + ".mp4", fps, len(pose), pose.width, pose.height, truth["duration_s"])
     report = analyze_pose(pose, info, cfg)
@@ -172,6 +193,12 @@ def main(argv=None) -> int:
     ap.add_argument("--score-only", action="store_true", help="score the cells already rendered")
     ap.add_argument("--config", help="kickcheck TOML config to score with")
     ap.add_argument("--json", help="write every cell's result here")
+    ap.add_argument(
+        "--roll",
+        type=float,
+        default=0.0,
+        help="score as if the camera were turned this many degrees about its axis (a tilted phone)",
+    )
     ap.add_argument("--verbose", action="store_true", help="print every cell")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -202,7 +229,7 @@ def main(argv=None) -> int:
     for c in cells:
         if not done(c):
             continue
-        r = score_cell(args.out, cell_name(*c), cfg)
+        r = score_cell(args.out, cell_name(*c), cfg, args.roll)
         r["yaw"], r["pitch"] = c[2], c[3]
         rows.append(r)
         if args.verbose:
