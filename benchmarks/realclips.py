@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from kickcheck.config import load_config  # noqa: E402
 from kickcheck.errors import KickcheckError  # noqa: E402
-from kickcheck.pipeline import analyze_pose, analyze_video  # noqa: E402
+from kickcheck.pipeline import analyze_pose, analyze_video, kicks_in_shot  # noqa: E402
 from kickcheck.pose import (  # noqa: E402
     estimate_poses,
     load_pose_npz,
@@ -64,7 +64,9 @@ def run_clip(path: str, cache: str | None, cfg):
         def read_window(start_s, end_s):
             return FrameReader(path, max_side=cfg.video.max_side_px, start_s=start_s, end_s=end_s)
 
-        pose, _ = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg)
+        info = VideoInfo(path, fps or 30.0, len(pose), pose.width, pose.height, 0.0, 0)
+        kicks = kicks_in_shot(info, cfg)
+        pose, _ = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg, None, kicks)
         save_pose_npz(found, pose, fps)
     pose, fps = load_pose_npz(found)
     fps = fps or 30.0

@@ -5,17 +5,21 @@ bystander stands in the shot, it may lock onto the wrong one: the Nuffield clip 
 follows a squatting, talking trainer for 24 s while the woman beside him kicks. The rest of
 kickcheck then sees hips that hardly move, or a front view, and says so.
 
-The exerciser is the person whose hips move. So, per shot in which the person followed hardly moves
-the hips (less than the gate's ``min_hip_rom_deg``):
+The exerciser is the person whose hips move, and of two who move, the one doing kickbacks. So, per
+shot in which the person followed hardly moves the hips (less than the gate's ``min_hip_rom_deg``),
+or is not seen doing kickbacks (the gate's verdict on that shot alone, ``kicks``: a bystander who
+walks, a coach who demonstrates a squat):
 
 1. **probe**: on a few frames of the shot, the person followed is painted out (the hull of their
    landmarks, widened by a share of their trunk) and the model looks again. Nobody else: done (a
    plank or a held position costs only these few detections).
 2. **follow the other**: otherwise the shot is read again with the first person painted out in every
    frame, and the model follows the second person through it.
-3. **choose**: the second person replaces the first in that shot only if their hips move more, and
-   by at least the gate's ``min_hip_rom_deg``, and they stay in the shot (found in at least half of
-   its frames: a passer-by walks through).
+3. **choose**: the second person replaces the first in that shot only if they stay in the shot
+   (found in at least half of its frames: a passer-by walks through) and either they are seen
+   doing kickbacks where the first is not, or the first hardly moves the hips and the second moves
+   them more, by at least ``min_hip_rom_deg`` (the exerciser of a look-alike is still the one who
+   moves).
 
 The frames are read again through ``read_window`` (a time window of the clip, at the analysis size)
 so that no frame is held in memory between the passes.
@@ -58,10 +62,18 @@ class Switch:
     end_s: float
     first_hip_rom_deg: float
     second_hip_rom_deg: float
+    #: The second person was taken because they did kickbacks and the first did not (else:
+    #: because the first hardly moved and the second did).
+    by_kicks: bool = False
 
     def describe(self) -> str:
-        return (
-            f"{self.start_s:.1f}-{self.end_s:.1f} s: two people were in the shot; kickcheck "
+        where = f"{self.start_s:.1f}-{self.end_s:.1f} s: two people were in the shot; kickcheck "
+        if self.by_kicks:
+            return where + (
+                "followed the one doing kickbacks, not the one found first (who was not "
+                f"doing kickbacks; hips through {self.first_hip_rom_deg:.0f}°)"
+            )
+        return where + (
             f"followed the one who moved (hips through {self.second_hip_rom_deg:.0f}°), not the "
             f"one found first ({self.first_hip_rom_deg:.0f}°)"
         )
@@ -142,14 +154,17 @@ def find_exerciser(
     follow: Callable[[Iterable[Frame]], PoseSequence],
     probe: Callable[[np.ndarray], np.ndarray],
     min_hip_rom_deg: float,
+    kicks: Callable[[PoseSequence], bool] | None = None,
 ) -> tuple[PoseSequence, list[Switch]]:
     """``pose`` with each shot's person replaced by a second person where the first hardly moves
-    the hips and the second does (see the module).
+    the hips and the second does, or the second does kickbacks and the first does not (see the
+    module).
 
     ``read_window(start_s, end_s)`` yields the clip's frames in that window (analysis size);
     ``follow(frames)`` runs the video-mode model over frames and returns their PoseSequence (in
     video pixels, like ``pose``); ``probe(image)`` runs the model afresh on one image and returns
-    its landmarks [33, 4] in the image's pixels (NaN if nobody).
+    its landmarks [33, 4] in the image's pixels (NaN if nobody); ``kicks(shot)`` says whether
+    one shot's landmarks show kickbacks (the gate; None: only the hips' motion counts).
     """
     if len(pose) == 0:
         return pose, []
@@ -164,7 +179,9 @@ def find_exerciser(
         if t1 - t0 < MIN_SHOT_S:
             continue
         first = hip_rom_deg(pose.xyzv[idx])
-        if first >= min_hip_rom_deg:
+        first_kicks = kicks is not None and kicks(_shot(pose, idx))
+        still = first < min_hip_rom_deg
+        if not still and (kicks is None or first_kicks):
             continue
         if not _second_person_seen(pose, idx, read_window, probe, step):
             continue
@@ -177,13 +194,31 @@ def find_exerciser(
         of = np.array([j for _, j in rows])
         second = hip_rom_deg(other.xyzv[of])
         present = float(np.isfinite(other.xyzv[of, :, 0]).any(1).sum()) / len(idx)
-        if second < min_hip_rom_deg or second <= first or present < MIN_PRESENT_SHARE:
+        if present < MIN_PRESENT_SHARE:
+            continue
+        moves = still and second >= min_hip_rom_deg and second > first
+        by_kicks = kicks is not None and not first_kicks and kicks(_shot(other, of, shot_id=idx[0]))
+        if not (moves or by_kicks):
             continue
         xyzv[at], world[at], sag[at] = other.xyzv[of], other.world[of], other.back_sag[of]
-        switches.append(Switch(t0, t1, first, second))
+        switches.append(Switch(t0, t1, first, second, by_kicks=by_kicks and not moves))
     if not switches:
         return pose, []
     return replace(pose, xyzv=xyzv, world=world, back_sag=sag), switches
+
+
+def _shot(pose: PoseSequence, idx: np.ndarray, shot_id: int | None = None) -> PoseSequence:
+    """The frames ``idx`` of ``pose`` as a sequence of their own (one shot)."""
+    ids = pose.shot_id[idx] if shot_id is None else np.full(len(idx), shot_id, np.int32)
+    return PoseSequence(
+        pose.xyzv[idx],
+        pose.world[idx],
+        pose.t_s[idx],
+        pose.width,
+        pose.height,
+        pose.back_sag[idx],
+        ids,
+    )
 
 
 def _scale(pose: PoseSequence, image: np.ndarray) -> float:

@@ -173,7 +173,9 @@ def analyze_video(
 
     searched = []
     try:
-        pose, switches = look_for_exerciser(pose, read_window, cfg.gate.min_hip_rom_deg, estimator)
+        pose, switches = look_for_exerciser(
+            pose, read_window, cfg.gate.min_hip_rom_deg, estimator, kicks_in_shot(info, cfg)
+        )
     except (KickcheckError, OSError) as err:  # a file that reads once but not by time windows
         switches = []
         searched.append(f"could not read the clip again to look for a second person ({err})")
@@ -189,6 +191,21 @@ def analyze_video(
     if lost:
         warnings.append(lost + f"; analysed the {stats.frames_decoded} that did")
     return analyze_pose(pose, info, cfg, warnings)
+
+
+def kicks_in_shot(info: VideoInfo, cfg: Config) -> Callable[[PoseSequence], bool]:
+    """The gate's verdict on one shot of the clip alone (``people.find_exerciser``'s ``kicks``):
+    does the person followed there do kickbacks?"""
+
+    def kicks(shot: PoseSequence) -> bool:
+        span = float(shot.t_s[-1] - shot.t_s[0]) + 1.0 / max(info.fps, 1e-6)
+        shot_info = dataclasses.replace(info, frame_count=len(shot), duration_s=span)
+        try:
+            return analyze_pose(shot, shot_info, cfg).exercise.is_kickback
+        except KickcheckError:  # too short, nobody found: not seen kicking
+            return False
+
+    return kicks
 
 
 def _between_sets(moved: Rep, kicks: list[Rep], right: np.ndarray, rest_s: float) -> bool:

@@ -230,9 +230,11 @@ def look_for_exerciser(
     read_window: Callable[[float, float], Iterable[Frame]],
     min_hip_rom_deg: float,
     estimator: PoseEstimator | None = None,
+    kicks: Callable[[PoseSequence], bool] | None = None,
 ) -> tuple[PoseSequence, list[Switch]]:
     """``people.find_exerciser`` with this module's model: where the person followed in a shot
-    hardly moves the hips, look for another person who does (see ``people.py``)."""
+    hardly moves the hips, or (with ``kicks``, the gate on one shot) is not doing kickbacks, look
+    for another person who moves, or who does (see ``people.py``)."""
     own = estimator is None
     with quiet_native_stderr() if own else nullcontext():
         est: PoseEstimator = MediaPipePose() if own else estimator  # type: ignore[assignment]
@@ -251,7 +253,7 @@ def look_for_exerciser(
                 est.reset()
                 return _estimate_poses(frames, pose.width, pose.height, est, None)
 
-            return find_exerciser(pose, read_window, follow, probe, min_hip_rom_deg)
+            return find_exerciser(pose, read_window, follow, probe, min_hip_rom_deg, kicks)
         finally:
             for model in (est, prober) if own else ():
                 model.__exit__(None, None, None)  # type: ignore[union-attr]
