@@ -207,6 +207,23 @@ def progress_bar(
         with click.progressbar(
             length=length, label=label, file=stream, show_eta=True, show_pos=length is None
         ) as bar:
-            yield bar.update
+            yield _Update(bar)
     finally:
         stream.close()
+
+
+class _Update:
+    """The progress callback of a bar: ``update(n)`` frames done; ``update.extend(n)`` n more to
+    come (the search for the exerciser reads a shot again), so the bar and its ETA stay honest."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+
+    def __call__(self, n: int) -> None:
+        self._bar.update(n)
+
+    def extend(self, n: int) -> None:
+        if self._bar.length is not None:
+            self._bar.length += n
+            self._bar.finished = self._bar.pos >= self._bar.length  # click stops at "finished"
+            self._bar.render_progress()

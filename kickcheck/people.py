@@ -155,6 +155,7 @@ def find_exerciser(
     probe: Callable[[np.ndarray], np.ndarray],
     min_hip_rom_deg: float,
     kicks: Callable[[PoseSequence], bool] | None = None,
+    more_frames: Callable[[int], None] | None = None,
 ) -> tuple[PoseSequence, list[Switch]]:
     """``pose`` with each shot's person replaced by a second person where the first hardly moves
     the hips and the second does, or the second does kickbacks and the first does not (see the
@@ -164,7 +165,9 @@ def find_exerciser(
     ``follow(frames)`` runs the video-mode model over frames and returns their PoseSequence (in
     video pixels, like ``pose``); ``probe(image)`` runs the model afresh on one image and returns
     its landmarks [33, 4] in the image's pixels (NaN if nobody); ``kicks(shot)`` says whether
-    one shot's landmarks show kickbacks (the gate; None: only the hips' motion counts).
+    one shot's landmarks show kickbacks (the gate; None: only the hips' motion counts);
+    ``more_frames(n)`` is told, before a shot is read again, how many frames that will take (for a
+    progress bar).
     """
     if len(pose) == 0:
         return pose, []
@@ -185,6 +188,8 @@ def find_exerciser(
             continue
         if not _second_person_seen(pose, idx, read_window, probe, step):
             continue
+        if more_frames is not None:
+            more_frames(len(idx))
         painted = _painted_frames(pose, read_window(t0, t1 + step / 2))
         other = follow(painted)
         rows = [(i, j) for j, ft in enumerate(other.t_s) if (i := _frame_at(t, ft)) is not None]

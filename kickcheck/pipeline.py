@@ -119,6 +119,10 @@ def analyze_video(
     gain from it). ``fast`` runs the model on every 2nd frame of a 30 fps clip (every 4th at
     60 fps; ``kickcheck.resample``) and interpolates the landmarks in between.
 
+    ``progress(n)`` is told of frames done. Where the search for the exerciser reads a shot again
+    (``people.py``), it is told of those frames too, one per frame the model sees; a ``progress``
+    with an ``extend(n)`` method (the CLI's bar) is first told of the n frames to come.
+
     Raises a ``KickcheckError`` subclass for bad input (missing or unreadable file, no person).
     A clip that shows no kickbacks is *not* an error here: its report says why
     (``report.exercise.reason``); the CLI turns that into a non-zero exit.
@@ -174,7 +178,12 @@ def analyze_video(
     searched = []
     try:
         pose, switches = look_for_exerciser(
-            pose, read_window, cfg.gate.min_hip_rom_deg, estimator, kicks_in_shot(info, cfg)
+            pose,
+            read_window,
+            cfg.gate.min_hip_rom_deg,
+            estimator,
+            kicks_in_shot(info, cfg),
+            progress,
         )
     except (KickcheckError, OSError) as err:  # a file that reads once but not by time windows
         switches = []

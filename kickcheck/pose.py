@@ -231,10 +231,13 @@ def look_for_exerciser(
     min_hip_rom_deg: float,
     estimator: PoseEstimator | None = None,
     kicks: Callable[[PoseSequence], bool] | None = None,
+    progress: ProgressFn | None = None,
 ) -> tuple[PoseSequence, list[Switch]]:
     """``people.find_exerciser`` with this module's model: where the person followed in a shot
     hardly moves the hips, or (with ``kicks``, the gate on one shot) is not doing kickbacks, look
-    for another person who moves, or who does (see ``people.py``)."""
+    for another person who moves, or who does (see ``people.py``). ``progress`` is called once per
+    frame of a shot read again; if it has an ``extend(n)`` method, it is told of those frames
+    first."""
     own = estimator is None
     with quiet_native_stderr() if own else nullcontext():
         est: PoseEstimator = MediaPipePose() if own else estimator  # type: ignore[assignment]
@@ -251,9 +254,10 @@ def look_for_exerciser(
 
             def follow(frames: Iterable[Frame]) -> PoseSequence:
                 est.reset()
-                return _estimate_poses(frames, pose.width, pose.height, est, None)
+                return _estimate_poses(frames, pose.width, pose.height, est, progress)
 
-            return find_exerciser(pose, read_window, follow, probe, min_hip_rom_deg, kicks)
+            more = getattr(progress, "extend", None)
+            return find_exerciser(pose, read_window, follow, probe, min_hip_rom_deg, kicks, more)
         finally:
             for model in (est, prober) if own else ():
                 model.__exit__(None, None, None)  # type: ignore[union-attr]

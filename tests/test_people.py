@@ -262,6 +262,41 @@ def test_the_whole_clip_counts_the_kicks_of_the_second_person(
     assert any(why in w for w in report.warnings), report.warnings
 
 
+def test_the_progress_bar_is_told_of_the_shot_read_again(tmp_path: Path):
+    """The search reads a shot again through the model: the bar grows by that shot's frames before
+    it starts, and moves once per frame, so it never sits at 100 % through a second pass."""
+    from kickcheck.console import _Update
+    from kickcheck.video import VideoSink
+
+    a, b, kick = _people()
+    path = tmp_path / "two.mp4"
+    with VideoSink(path, 30.0, (W, H)) as sink:
+        for i, t in enumerate(kick.t_s):
+            sink.write(_image(i, a, b), t_s=float(t))
+
+    class Bar:  # click's ProgressBar, as far as _Update uses it
+        def __init__(self, length: int) -> None:
+            self.length, self.pos, self.renders, self.finished = length, 0, 0, False
+            self.seen: list[tuple[int, int, bool]] = []
+
+        def update(self, n: int) -> None:
+            self.pos += n
+            self.finished = self.pos >= self.length  # as click's make_step
+            self.seen.append((self.pos, self.length, self.finished))
+
+        def render_progress(self) -> None:
+            self.renders += 1
+
+    n = len(kick)
+    bar = Bar(n)
+    report = analyze_video(path, load_config(), TwoPeople(a, b), progress=_Update(bar))
+    assert report.rep_count == N_REPS
+    assert bar.length == 2 * n and bar.pos == 2 * n  # the first pass, then the shot again
+    assert bar.renders == 1
+    # full after the first pass, then no longer finished while the shot is read again
+    assert (n, n, True) in bar.seen and (n + 1, 2 * n, False) in bar.seen
+
+
 def test_a_clip_that_cannot_be_read_again_is_still_analysed(tmp_path: Path, monkeypatch):
     """The search reads the clip again by time windows; where that fails, the first pass's
     person is kept and the report says why."""
