@@ -305,7 +305,11 @@ def judge(
     world: np.ndarray | None = None,
     force_variant: str | None = None,
     force_side: str | None = None,
+    scope: np.ndarray | None = None,
 ) -> Exercise:
+    """The verdict on the clip's kinematics. ``scope`` (bool [T]) marks the frames the verdict is
+    about, where the others were blanked out (NaN) on purpose: the share of frames in which the
+    body is seen end-on is taken within it."""
     right = working_leg(kin, force_side)
     if world is None:
         world = np.full_like(xyz, np.nan)
@@ -357,7 +361,10 @@ def judge(
         return no(
             f"a person was found in only {detected_frac:.0%} of the frames", None, "detected_frac"
         )
-    usable = float(np.isfinite(kin["hip_ext_left"]).mean()) if len(kin.t_s) else 0.0
+    seen_hip = np.isfinite(kin["hip_ext_left"])
+    if scope is not None:
+        seen_hip = seen_hip[scope]
+    usable = float(seen_hip.mean()) if seen_hip.size else 0.0
     f["usable_frac"] = usable
     end_on = usable < p.min_detected_frac
     if force_variant is None and (end_on or (np.isfinite(yaw) and abs(yaw) > p.max_view_yaw_deg)):

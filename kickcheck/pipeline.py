@@ -254,16 +254,19 @@ def analyze_pose(
         )
     g = cfg.gate
 
-    def judged(k: Kinematics, pts: np.ndarray, wld: np.ndarray) -> Exercise:
+    def judged(
+        k: Kinematics, pts: np.ndarray, wld: np.ndarray, scope: np.ndarray | None = None
+    ) -> Exercise:
         return judge(
             k,
             pts,
             facing,
-            float(detected.mean()),
+            float(detected.mean() if scope is None else detected[scope].mean()),
             g,
             world=wld,
             force_variant=cfg.variant,
             force_side=cfg.side,
+            scope=scope,
         )
 
     def segmented(k: Kinematics, right: np.ndarray) -> list[Rep]:
@@ -293,34 +296,53 @@ def analyze_pose(
         ]
 
     exercise = judged(kin, xyz, world)
-    if exercise.outcome == "not_kickback" and exercise.decided_by:
-        # Between sets people stand or kneel up and turn round: seconds of the trunk rising with
-        # both hips that a clip-wide feature can take for the exercise itself. When the clip
-        # also holds kicks, judge it again without those changes of position.
+    if exercise.outcome in ("not_kickback", "cannot_tell") and exercise.decided_by:
+        # A clip-wide feature also sees what is not the exercise: the seconds before the first
+        # rep and after the last, where people stand, walk to the phone or get into position, and
+        # between sets, where they stand or kneel up and turn round (the trunk rising with both
+        # hips). When the clip holds kicks, judge it again on them alone: from the first kick's
+        # start to the last one's end, without those changes of position.
         right0 = working_leg(kin, cfg.side)
         cand = [x for x in segmented(kin, right0) if not x.partial]
         moved = changes_of_position(cand, right0)
         kicks = [x for x in cand if x not in moved]
-        if (
-            moved
-            and len(kicks) >= max(2, len(moved) + 1)
-            and all(_between_sets(x, kicks, right0, cfg.sets.rest_s) for x in moved)
+        keep = np.zeros(len(kin.t_s), bool)
+        if len(kicks) >= 2:
+            keep[kicks[0].start_frame : kicks[-1].end_frame + 1] = True
+        between = [x for x in moved if kicks and kicks[0].start_frame < x.start_frame]
+        between = [x for x in between if x.end_frame < kicks[-1].end_frame]
+        if between and (
+            len(kicks) < max(2, len(between) + 1)
+            or not all(_between_sets(x, kicks, right0, cfg.sets.rest_s) for x in between)
         ):
-            keep = np.ones(len(kin.t_s), bool)
-            for x in moved:
-                keep[x.start_frame : x.end_frame + 1] = False
+            keep[:] = False  # the "changes of position" are part of the exercise itself
+        for x in between:
+            keep[x.start_frame : x.end_frame + 1] = False
+        if keep.any() and not keep.all():
             again = judged(
                 dataclasses.replace(
                     kin, angles_deg=np.where(keep[:, None], kin.angles_deg, np.nan)
                 ),
                 np.where(keep[:, None, None], xyz, np.nan),
                 np.where(keep[:, None, None], world, np.nan),
+                keep,
             )
             if again.is_kickback:
                 exercise = again
+                t = kin.t_s
+                first, last = kicks[0].start_frame, kicks[-1].end_frame
+                left_out = []
+                if first > 0:
+                    left_out.append(f"the {t[first] - t[0]:.1f} s before the first kick")
+                if last < len(t) - 1:
+                    left_out.append(f"the {t[-1] - t[last]:.1f} s after the last")
+                if between:
+                    left_out.append(
+                        f"{len(between)} change(s) of position between sets, in which the trunk "
+                        "or both legs moved with the leg"
+                    )
                 warnings.append(
-                    f"the exercise was judged without {len(moved)} change(s) of position between "
-                    "sets, in which the trunk or both legs moved with the leg"
+                    "the exercise was judged on its kicks alone, without " + " and ".join(left_out)
                 )
     if int(pose.shot_id.max(initial=0)) > 0:
         warnings.append(

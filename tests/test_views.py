@@ -71,6 +71,65 @@ def test_a_swing_whose_top_stays_well_below_the_trunk_line_is_not_a_kickback(yaw
     assert short.rep_count == truth.n_reps
 
 
+def _with_standing(pose, stand_s: float, where: str, seed: int = 4, move_s: float = 1.5):
+    """``pose`` with the person standing upright for ``stand_s`` seconds before (or after) it,
+    and getting down into (or up from) its first (last) frame over ``move_s`` seconds: a phone
+    clip that starts before the set, or runs on after it."""
+    up, _ = make_pose_sequence(
+        exercise="squat", n_reps=1, seed=seed, width=pose.width, height=pose.height
+    )
+    end = pose.xyzv[0] if where == "before" else pose.xyzv[-1]
+    end_w = pose.world[0] if where == "before" else pose.world[-1]
+    stand, stand_w = up.xyzv[0].copy(), up.world[0]
+    hip = [23, 24]
+    stand[:, :2] += end[hip, :2].mean(0) - stand[hip, :2].mean(0)
+    a = np.linspace(0.0, 1.0, int(move_s * 30))[:, None, None]
+    seg = np.concatenate([np.repeat(stand[None], int(stand_s * 30), 0), (1 - a) * stand + a * end])
+    seg_w = np.concatenate(
+        [np.repeat(stand_w[None], int(stand_s * 30), 0), (1 - a) * stand_w + a * end_w]
+    )
+    if where == "after":
+        seg, seg_w = seg[::-1], seg_w[::-1]
+    seg = seg + np.random.default_rng(seed).normal(0, 1.0, seg.shape) * [1, 1, 0, 0]
+    parts = [(seg, seg_w), (pose.xyzv, pose.world)]
+    if where == "after":
+        parts.reverse()
+    xyzv = np.concatenate([p[0] for p in parts]).astype(np.float32)
+    world = np.concatenate([p[1] for p in parts]).astype(np.float32)
+    t = np.arange(len(xyzv)) / 30.0
+    return dataclasses.replace(pose, xyzv=xyzv, world=world, t_s=t, back_sag=None, shot_id=None)
+
+
+def _analysed(pose):
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    return analyze_pose(pose, info, load_config())
+
+
+@pytest.mark.parametrize("stand_s", [3.0, 20.0])
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("variant", ["quadruped", "standing"])
+def test_a_set_filmed_with_the_person_standing_before_or_after_it_is_judged_on_its_kicks(
+    variant, where, stand_s
+):
+    """A phone clip often starts before the set (the person walks to the mat and gets down) or
+    runs on after it (they stand up). Judged over the whole clip, 3 s of standing made a kneeling
+    set's support knee "bend and straighten through 91°" and a standing set's trunk "swing with
+    the leg"; 20 s of it also made the kicking body look end-on most of the time. The clip is now
+    judged again on its kicks alone, from the first kick's start to the last one's end."""
+    kick, truth = make_pose_sequence(variant=variant, n_reps=3, noise_px=1.0, seed=4)
+    report = _analysed(_with_standing(kick, stand_s, where))
+    assert report.exercise.is_kickback, report.exercise.reason
+    assert report.rep_count == truth.n_reps == 3
+    assert any("judged on its kicks alone" in w for w in report.warnings), report.warnings
+
+
+@pytest.mark.parametrize("exercise", ["squat", "single_leg_deadlift", "bird_dog", "fire_hydrant"])
+def test_a_look_alike_filmed_with_the_person_standing_before_it_is_still_refused(exercise):
+    pose, _ = make_pose_sequence(exercise=exercise, n_reps=3, noise_px=1.0, seed=4)
+    report = _analysed(_with_standing(pose, 8.0, "before"))
+    assert not report.exercise.is_kickback and report.rep_count == 0, report.exercise.reason
+
+
 @pytest.mark.parametrize("yaw", [-85.0, 80.0])
 @pytest.mark.parametrize("exercise", ["kickback", "fire_hydrant", "squat"])
 def test_near_front_or_rear_views_cannot_tell(exercise, yaw):
