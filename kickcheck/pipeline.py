@@ -307,15 +307,14 @@ def analyze_pose(
         moved = changes_of_position(cand, right0)
         kicks = [x for x in cand if x not in moved]
         keep = np.zeros(len(kin.t_s), bool)
-        if len(kicks) >= 2:
+        # More kicks than changes of position, and each change between two sets: else the
+        # "changes of position" are the exercise itself (a lunge, a single-leg deadlift).
+        if len(kicks) >= max(2, len(moved) + 1):
             keep[kicks[0].start_frame : kicks[-1].end_frame + 1] = True
         between = [x for x in moved if kicks and kicks[0].start_frame < x.start_frame]
         between = [x for x in between if x.end_frame < kicks[-1].end_frame]
-        if between and (
-            len(kicks) < max(2, len(between) + 1)
-            or not all(_between_sets(x, kicks, right0, cfg.sets.rest_s) for x in between)
-        ):
-            keep[:] = False  # the "changes of position" are part of the exercise itself
+        if not all(_between_sets(x, kicks, right0, cfg.sets.rest_s) for x in between):
+            keep[:] = False
         for x in between:
             keep[x.start_frame : x.end_frame + 1] = False
         if keep.any() and not keep.all():
