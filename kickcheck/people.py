@@ -202,11 +202,16 @@ def find_exerciser(
         if present < MIN_PRESENT_SHARE:
             continue
         moves = still and second >= min_hip_rom_deg and second > first
-        by_kicks = kicks is not None and not first_kicks and kicks(_shot(other, of, shot_id=idx[0]))
+        by_kicks = (
+            not moves
+            and kicks is not None
+            and not first_kicks
+            and kicks(_shot(other, of, shot_id=idx[0]))
+        )
         if not (moves or by_kicks):
             continue
         xyzv[at], world[at], sag[at] = other.xyzv[of], other.world[of], other.back_sag[of]
-        switches.append(Switch(t0, t1, first, second, by_kicks=by_kicks and not moves))
+        switches.append(Switch(t0, t1, first, second, by_kicks=by_kicks))
     if not switches:
         return pose, []
     return replace(pose, xyzv=xyzv, world=world, back_sag=sag), switches

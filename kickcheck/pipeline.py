@@ -311,8 +311,11 @@ def analyze_pose(
         # "changes of position" are the exercise itself (a lunge, a single-leg deadlift).
         if len(kicks) >= max(2, len(moved) + 1):
             keep[kicks[0].start_frame : kicks[-1].end_frame + 1] = True
-        between = [x for x in moved if kicks and kicks[0].start_frame < x.start_frame]
-        between = [x for x in between if x.end_frame < kicks[-1].end_frame]
+        between = [
+            x
+            for x in moved
+            if kicks and kicks[0].start_frame < x.start_frame and x.end_frame < kicks[-1].end_frame
+        ]
         if not all(_between_sets(x, kicks, right0, cfg.sets.rest_s) for x in between):
             keep[:] = False
         for x in between:
