@@ -83,6 +83,10 @@ class GateConfig(_Section):
     max_image_view_yaw_deg: PositiveDegrees90
     min_hip_rom_deg: PositiveDegrees
     max_top_below_trunk_deg: Degrees
+    #: the 3-D angle between the working thigh and the trunk line, at the thigh's closest
+    max_thigh_line_gap3_deg: PositiveDegrees90
+    #: ... checked only where the camera's estimated yaw is within this of the side view
+    thigh_line_max_view_yaw_deg: PositiveDegrees90
     max_other_leg_ratio: Positive = Field(le=10)
     max_trunk_ratio: Positive = Field(le=10)
     max_arm_reach_deg: PositiveDegrees

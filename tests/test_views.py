@@ -337,3 +337,54 @@ def test_swapped_labels_leave_the_3d_body_the_right_way_round(yaw):
     report = analyze_pose(pose, info, load_config())
     assert report.rep_count == truth.n_reps == 4
     assert not any("trunk line" in w for w in report.warnings)
+
+
+def _thigh_turned_out(pose, side: str, deg: float):
+    """The pose with the working thigh (and the shank with it) turned ``deg`` out of the body's
+    sagittal plane in the world landmarks, at every frame: MediaPipe's 3-D error across depth."""
+    from kickcheck.landmarks import Landmark as L
+    from kickcheck.spatial import body_axes
+
+    world = pose.world.astype(np.float64).copy()
+    right, _, _ = body_axes(world)
+    lateral = right if side == "right" else -right
+    hip = world[:, L[side.upper() + "_HIP"]]
+    for name in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        j = L[side.upper() + "_" + name]
+        v = world[:, j] - hip
+        length = np.linalg.norm(v, axis=-1, keepdims=True)
+        turned = np.cos(np.radians(deg)) * v + np.sin(np.radians(deg)) * length * lateral
+        world[:, j] = hip + turned / np.linalg.norm(turned, axis=-1, keepdims=True) * length
+    return dataclasses.replace(pose, world=world.astype(pose.world.dtype))
+
+
+@pytest.mark.parametrize("yaw", [0.0, 10.0])
+def test_a_leg_lifted_high_out_to_the_side_never_comes_into_line_with_the_trunk(yaw):
+    """The rendered accuracy grid's straight-leg side lift, filmed from the side, was counted as 4
+    kickbacks with "good form": the leg rose out to the side above hip height, and the thigh's
+    angle within the sagittal plane (the projection of a sideways thigh, which can read anything)
+    read 0 degrees from the trunk line at the top. In 3-D the thigh never came within 40 degrees
+    of that line. The same here: a fire hydrant lifted to 110 degrees, seen from near the side in
+    perspective (without the new criterion it counts 0-4 reps); and a kick whose 3-D thigh reads
+    15 degrees out of the sagittal plane at every frame (MediaPipe's error across depth) still
+    counts."""
+    lift, _ = run(
+        exercise="fire_hydrant",
+        abduction_deg=110.0,
+        yaw_deg=yaw,
+        projection="perspective",
+        camera_distance_m=2.0,
+        noise_px=1.5,
+        seed=6,
+    )
+    assert not lift.exercise.is_kickback and lift.rep_count == 0
+    assert "never came into line with the trunk" in lift.exercise.reason
+    assert lift.exercise.evidence["thigh_line_gap3_deg"] == pytest.approx(90.0, abs=10.0)
+
+    pose, truth = make_pose_sequence(variant="quadruped", yaw_deg=yaw, noise_px=1.5, seed=6)
+    pose = _thigh_turned_out(pose, "right", 15.0)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    kick = analyze_pose(pose, info, load_config())
+    assert kick.exercise.is_kickback, kick.exercise.reason
+    assert kick.rep_count == truth.n_reps
+    assert kick.exercise.evidence["thigh_line_gap3_deg"] == pytest.approx(15.0, abs=5.0)
