@@ -89,7 +89,8 @@ class GateConfig(_Section):
     thigh_line_max_view_yaw_deg: PositiveDegrees90
     max_other_leg_ratio: Positive = Field(le=10)
     max_trunk_ratio: Positive = Field(le=10)
-    max_arm_reach_deg: PositiveDegrees
+    #: the image's shoulder flexion's rise with the kick (side views); a bird dog's is about 80
+    max_arm_rise_image_deg: PositiveDegrees
     #: trunk lengths (3-D); a bird dog's hand rises about 1
     max_hand_rise: Positive = Field(le=5)
     #: the upper arm's change of angle to the trunk (3-D) with the kick; a bird dog's is about 80

@@ -163,6 +163,9 @@ def gate_features(
         "elbow_rom_deg": max(_spread(kin["elbow_flex_left"]), _spread(kin["elbow_flex_right"])),
         "arm_rom_deg": max(_spread(kin["shoulder_flex_left"]), _spread(kin["shoulder_flex_right"])),
         "arm_reach_top_deg": _pct(arm_reach[tops], 75) if tops.any() else float("nan"),
+        # The image's twin of arm_rise3_deg: how far the more raised arm's shoulder flexion rises
+        # between the working hip's bottoms and its tops.
+        "arm_rise_deg": _follow(hip, arm_reach, signed=True) * _rise_scale(hip),
         "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 50)
         if tops.any()
         else 0.0,
@@ -466,12 +469,12 @@ def judge(
             variant,
             "arm_rise3_deg",
         )
-    if variant == "quadruped" and view == "side" and f["arm_reach_top_deg"] > p.max_arm_reach_deg:
+    if variant == "quadruped" and view == "side" and f["arm_rise_deg"] > p.max_arm_rise_image_deg:
         return no(
-            f"an arm reached forward with each kick ({f['arm_reach_top_deg']:.0f}° at the "
-            f"shoulder: a bird dog), not a kickback",
+            f"an arm swung forward with each kick (the shoulder opened {f['arm_rise_deg']:.0f}° "
+            f"more at the tops: a bird dog), not a kickback",
             variant,
-            "arm_reach_top_deg",
+            "arm_rise_deg",
         )
     if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
         return no(

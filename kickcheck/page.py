@@ -45,6 +45,7 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "detected_frac": ("frames with a person found", "{:.0%}"),
     "hip_rom_deg": ("working hip's range of motion", "{:.0f}°"),
     "hip_top_deg": ("working hip's extension at the tops (past the trunk line)", "{:.0f}°"),
+    "thigh_line_gap3_deg": ("working thigh's closest approach to the trunk line (3-D)", "{:.0f}°"),
     "other_hip_rom_deg": ("other hip's range of motion", "{:.0f}°"),
     "other_leg_follow": (
         "how far the other hip followed the working one (0 still, 1 together)",
@@ -58,6 +59,7 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "elbow_rom_deg": ("elbows' range of motion", "{:.0f}°"),
     "arm_rom_deg": ("arms' range of motion at the shoulder", "{:.0f}°"),
     "arm_reach_top_deg": ("arm reach at the tops (shoulder flexion)", "{:.0f}°"),
+    "arm_rise_deg": ("arm's rise with the kick (shoulder flexion, image)", "{:+.0f}°"),
     "thigh_shortening": ("working thigh's shortening in the image at the tops", "{:.0%}"),
     "support_knee_flex_deg": ("support knee's bend", "{:.0f}°"),
     "support_thigh_pitch_deg": ("support thigh's tilt from vertical", "{:.0f}°"),

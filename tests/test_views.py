@@ -388,3 +388,51 @@ def test_a_leg_lifted_high_out_to_the_side_never_comes_into_line_with_the_trunk(
     assert kick.exercise.is_kickback, kick.exercise.reason
     assert kick.rep_count == truth.n_reps
     assert kick.exercise.evidence["thigh_line_gap3_deg"] == pytest.approx(15.0, abs=5.0)
+
+
+def test_a_bird_dog_is_refused_by_the_arm_the_image_sees_swing_with_the_kick():
+    """The 3-D arm criteria need MediaPipe's world arm. Rendered bird dogs filmed from the side at
+    a 30- or 45-degree pitch were counted when the world arm stayed down: reproduced by pinning
+    the world elbows and wrists below the shoulders. The image still sees the arm swing forward
+    with every kick (about 80 degrees), and that refuses it."""
+    pose, _ = make_pose_sequence(exercise="bird_dog", n_reps=3, noise_px=1.0, seed=13)
+    world = pose.world.copy()
+    for shoulder, elbow, wrist in ((11, 13, 15), (12, 14, 16)):  # MediaPipe's indices
+        world[:, elbow] = world[:, shoulder] + np.array([0.0, 0.22, 0.0])  # y is down
+        world[:, wrist] = world[:, shoulder] + np.array([0.0, 0.45, 0.0])
+    pose = dataclasses.replace(pose, world=world)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    report = analyze_pose(pose, info, load_config())
+    e = report.exercise
+    assert e.evidence["hand_rise"] < 0.2 and e.evidence["arm_rise3_deg"] < 10.0
+    assert not e.is_kickback and report.rep_count == 0
+    assert "arm swung forward" in e.reason
+    assert e.evidence["arm_rise_deg"] > 60.0
+
+
+def test_arms_that_lean_forward_but_stay_still_do_not_make_a_bird_dog():
+    """A rendered kickback on the forearms, filmed from near the side at a 30-degree pitch, was
+    refused as a bird dog: foreshortened from above, its still upper arms read 149 degrees of
+    shoulder flexion at the tops, past the old fixed limit of 140. A bird dog is an arm that
+    swings with the kick, not one that leans: here the image's upper arms are set at 150 degrees
+    of flexion from the trunk line at every frame, and the set counts."""
+    pose, truth = make_pose_sequence(variant="forearms", n_reps=4, noise_px=1.0, seed=14)
+    xyzv = pose.xyzv.copy()
+    to_hips = (xyzv[:, 23, :2] + xyzv[:, 24, :2] - xyzv[:, 11, :2] - xyzv[:, 12, :2]) / 2
+    # Facing right (image y down): from the trunk line toward the hips, 150 degrees toward the
+    # belly side is a turn of -150 degrees in image angle.
+    arm_angle = np.arctan2(to_hips[:, 1], to_hips[:, 0]) - np.radians(150.0)
+    for shoulder, elbow, wrist in ((11, 13, 15), (12, 14, 16)):
+        upper = np.linalg.norm(xyzv[:, elbow, :2] - xyzv[:, shoulder, :2], axis=-1)
+        forearm = xyzv[:, wrist, :2] - xyzv[:, elbow, :2]
+        xyzv[:, elbow, 0] = xyzv[:, shoulder, 0] + upper * np.cos(arm_angle)
+        xyzv[:, elbow, 1] = xyzv[:, shoulder, 1] + upper * np.sin(arm_angle)
+        xyzv[:, wrist, :2] = xyzv[:, elbow, :2] + forearm
+    pose = dataclasses.replace(pose, xyzv=xyzv)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    report = analyze_pose(pose, info, load_config())
+    e = report.exercise
+    assert e.evidence["arm_reach_top_deg"] == pytest.approx(150.0, abs=5.0)
+    assert e.is_kickback, e.reason
+    assert report.rep_count == truth.n_reps
+    assert abs(e.evidence["arm_rise_deg"]) < 5.0
