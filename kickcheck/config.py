@@ -202,11 +202,22 @@ def _key(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
+#: Keys that were replaced, with what replaced them: named in the error for an old config file.
+REPLACED_KEYS: dict[str, str] = {
+    "gate.max_arm_reach_deg": "gate.max_arm_rise_image_deg (the arm's rise with the kick, not "
+    "its angle at the tops; December 2026)",
+}
+
+
 def _one_line(err: ValidationError, source: str) -> ConfigError:
     """The first problem of a pydantic ``ValidationError`` as one line: key, value, what is allowed."""
     e = err.errors(include_url=False)[0]
     key = _key(e["loc"])
     if e["type"] == "extra_forbidden":
+        if key in REPLACED_KEYS:
+            return ConfigError(
+                f"config key '{key}' in {source} was replaced by {REPLACED_KEYS[key]}"
+            )
         return ConfigError(f"unknown config key '{key}' in {source}")
     if e["type"] == "missing":
         return ConfigError(f"config key '{key}' is missing from {source}")

@@ -190,6 +190,10 @@ def test_negative_threshold_and_wrong_type_and_unknown_key(tmp_path):
         'variant = "lying"\n': "'variant' = 'lying'",
         "[rules.standing]\nknee_open_fault_deg = 20\n": "unknown config key 'rules.standing.knee_open_fault_deg'",
         "[rules]\nquadruped = 3\n": "'rules.quadruped' must be a table",
+        # a key that was replaced names its replacement
+        "[gate]\nmax_arm_reach_deg = 140.0\n": "'gate.max_arm_reach_deg' in "
+        + str(tmp_path / "my.toml")
+        + " was replaced by gate.max_arm_rise_image_deg",
     }
     for text, words in cases.items():
         with pytest.raises(ConfigError, match=re.escape(words)):
