@@ -62,6 +62,11 @@ class ExerciseDoc(_Doc):
         description="where the camera stood, from the body's 3-D axes: 0 = side view, "
         "+90 = in front of the person, -90 = behind"
     )
+    overruled: str | None = Field(
+        default=None,
+        description="where the variant was forced (--variant) over the gate's own refusal: that "
+        "refusal's reason; null otherwise",
+    )
 
 
 class TempoDoc(_Doc):

@@ -26,6 +26,8 @@ title card or a setup phase does not decide the verdict.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from kickcheck.config import GateConfig
@@ -331,7 +333,50 @@ def judge(
 ) -> Exercise:
     """The verdict on the clip's kinematics. ``scope`` (bool [T]) marks the frames the verdict is
     about, where the others were blanked out (NaN) on purpose: the share of frames in which the
-    body is seen end-on is taken within it."""
+    body is seen end-on is taken within it.
+
+    A forced variant (``--variant``) overrules the gate: the user says what the clip is, so a
+    refusal on the movement becomes a kickback of that variant, with the refusal kept in
+    ``overruled``. Only a clip where hardly anyone was found stays refused."""
+    ex = _judge(
+        kin,
+        xyz,
+        facing,
+        detected_frac,
+        p,
+        world=world,
+        force_variant=force_variant,
+        force_side=force_side,
+        scope=scope,
+    )
+    if force_variant is None or ex.is_kickback or ex.decided_by == ("detected_frac",):
+        return ex
+    f = ex.evidence
+    side = force_side or ("right" if f.get("right_leg_share_at_tops", 0.5) >= 0.5 else "left")
+    return replace(
+        ex,
+        is_kickback=True,
+        variant=force_variant,
+        working_side=side,
+        reason=f"glute kickbacks, {force_variant} (forced with --variant)",
+        outcome="kickback",
+        decided_by=(),
+        overruled=ex.reason,
+    )
+
+
+def _judge(
+    kin: Kinematics,
+    xyz: np.ndarray,
+    facing: np.ndarray,
+    detected_frac: float,
+    p: GateConfig,
+    *,
+    world: np.ndarray | None,
+    force_variant: str | None,
+    force_side: str | None,
+    scope: np.ndarray | None,
+) -> Exercise:
     right = working_leg(kin, force_side)
     if world is None:
         world = np.full_like(xyz, np.nan)

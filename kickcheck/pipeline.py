@@ -296,7 +296,8 @@ def analyze_pose(
         ]
 
     exercise = judged(kin, xyz, world)
-    if exercise.outcome in ("not_kickback", "cannot_tell") and exercise.decided_by:
+    refused = exercise.outcome in ("not_kickback", "cannot_tell") and exercise.decided_by
+    if refused or exercise.overruled:
         # A clip-wide feature also sees what is not the exercise: the seconds before the first
         # rep and after the last, where people stand, walk to the phone or get into position, and
         # between sets, where they stand or kneel up and turn round (the trunk rising with both
@@ -329,7 +330,7 @@ def analyze_pose(
                 np.where(keep[:, None, None], world, np.nan),
                 keep,
             )
-            if again.is_kickback:
+            if again.is_kickback and not again.overruled:
                 exercise = again
                 t = kin.t_s
                 first, last = kicks[0].start_frame, kicks[-1].end_frame
@@ -346,6 +347,12 @@ def analyze_pose(
                 warnings.append(
                     "the exercise was judged on its kicks alone, without " + " and ".join(left_out)
                 )
+    forced = (
+        f"scored as {exercise.variant} kickbacks because the variant was forced; on its own "
+        f"kickcheck would have said: {exercise.overruled}"
+    )
+    if exercise.overruled:
+        warnings.append(forced)
     if int(pose.shot_id.max(initial=0)) > 0:
         warnings.append(
             f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut"
@@ -399,11 +406,15 @@ def analyze_pose(
                 f"the working thigh never rose and fell through a rep's range (at least "
                 f"{r.min_prominence_deg:g}°)"
             )
+        if exercise.overruled:
+            # Forced or not, there is nothing to score.
+            warnings.remove(forced)
         exercise = dataclasses.replace(
             exercise,
             is_kickback=False,
             working_side=None,
             outcome="not_kickback",
+            overruled="",
             reason=f"no kickbacks found: {why}",
             decided_by=("other_leg_follow", "trunk_follow")
             if moved and not low

@@ -207,6 +207,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "reason": e.reason,
             "outcome": e.outcome,
             "view_yaw_deg": _num(e.view_yaw_deg, 1),
+            "overruled": e.overruled or None,
         },
         "reps": [_rep_dict(r, set_of_rep(report)) for r in report.reps],
         "partial_reps": [

@@ -137,6 +137,9 @@ class Exercise:
     view_yaw_deg: float = float("nan")
     #: the ``evidence`` keys whose values decided a rejection (empty for a kickback)
     decided_by: tuple[str, ...] = ()
+    #: where the variant was forced (``--variant``) over the gate's own refusal: that refusal's
+    #: reason, in plain words (empty otherwise)
+    overruled: str = ""
 
 
 @dataclass(frozen=True)

@@ -436,3 +436,40 @@ def test_arms_that_lean_forward_but_stay_still_do_not_make_a_bird_dog():
     assert e.is_kickback, e.reason
     assert report.rep_count == truth.n_reps
     assert abs(e.evidence["arm_rise_deg"]) < 5.0
+
+
+def test_a_forced_variant_overrules_the_gate_and_says_so():
+    """The refusal's hint says "use --variant to force one if this is wrong", but a forced variant
+    only replaced the posture: a clip refused on its movement stayed refused. Now forcing the
+    variant scores the clip as that variant, keeps the gate's own reason in ``overruled`` (and
+    the JSON), and warns. Without the option the same clip is refused."""
+    from kickcheck.report import to_dict
+
+    pose, _ = make_pose_sequence(
+        exercise="fire_hydrant",
+        abduction_deg=110.0,
+        yaw_deg=10.0,
+        projection="perspective",
+        camera_distance_m=2.0,
+        n_reps=4,
+        noise_px=1.0,
+        seed=6,
+    )
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    plain = analyze_pose(pose, info, load_config())
+    assert not plain.exercise.is_kickback and not plain.exercise.overruled
+    forced = analyze_pose(pose, info, load_config(variant="quadruped"))
+    e = forced.exercise
+    assert e.is_kickback and e.variant == "quadruped" and e.outcome == "kickback"
+    assert e.overruled == plain.exercise.reason
+    assert any("variant was forced" in w and plain.exercise.reason in w for w in forced.warnings)
+    assert forced.rep_count == 4
+    assert to_dict(forced)["exercise"]["overruled"] == plain.exercise.reason
+    assert to_dict(plain)["exercise"]["overruled"] is None
+    # Forced or not, a clip without a single kick has nothing to score, and says so.
+    flat, _ = make_pose_sequence(exercise="fire_hydrant", n_reps=4, noise_px=1.0, seed=6)
+    info = VideoInfo("s.mp4", 30.0, len(flat), flat.width, flat.height, float(flat.t_s[-1]))
+    nothing = analyze_pose(flat, info, load_config(variant="quadruped"))
+    assert not nothing.exercise.is_kickback and not nothing.exercise.overruled
+    assert "never rose and fell" in nothing.exercise.reason
+    assert not any("variant was forced" in w for w in nothing.warnings)
