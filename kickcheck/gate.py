@@ -33,7 +33,6 @@ import numpy as np
 from kickcheck.config import GateConfig
 from kickcheck.kinematics import per_leg, working_leg
 from kickcheck.landmarks import Landmark as L
-from kickcheck.spatial import body_axes
 from kickcheck.types import Exercise, Kinematics
 
 
@@ -60,23 +59,6 @@ def _hand_rise(hip: np.ndarray, world: np.ndarray) -> float:
     trunk = np.linalg.norm(sh - hp, axis=-1)
     drop = np.fmin(world[:, L.LEFT_WRIST, 1], world[:, L.RIGHT_WRIST, 1]) - sh[:, 1]
     return _follow(hip, -drop / np.nanmedian(trunk), signed=True) * _rise_scale(hip)
-
-
-def _thigh_line_gap3(world: np.ndarray, right: np.ndarray) -> float:
-    """How close the working thigh comes to the trunk line in 3-D: the angle between the thigh
-    (hip -> knee) and the trunk line carried on past the hips (mid-shoulder -> mid-hip), its 5th
-    percentile over the frames, in degrees. A kickback's thigh passes through that line at every
-    top (about 0, plus MediaPipe's error); a thigh lifted out to the side never comes near it,
-    although its angle *within* the sagittal plane, the projection of a sideways thigh, can read
-    anything."""
-    _, up, _ = body_axes(world)
-    angle = {}
-    for side in ("left", "right"):
-        thigh = world[:, L[side.upper() + "_KNEE"]] - world[:, L[side.upper() + "_HIP"]]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cos = -(thigh * up).sum(-1) / np.linalg.norm(thigh, axis=-1)
-        angle[side] = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
-    return _pct(np.where(right, angle["right"], angle["left"]), 5)
 
 
 def _arm_rise(hip: np.ndarray, kin: Kinematics) -> float:
@@ -142,7 +124,9 @@ def gate_features(
         # working leg is chosen.
         "hip_abd_rom3_deg": max(_spread(kin["hip_abd3_left"]), _spread(kin["hip_abd3_right"])),
         "hip_top_height_deg": _pct(thigh_elev + kin["trunk_elev3"], 95),
-        "thigh_line_gap3_deg": _thigh_line_gap3(world, right),
+        # How close the working thigh comes to the trunk line in 3-D (its closest approach, the
+        # 5th percentile): a kickback's passes through it at every top, a sideways lift's never.
+        "thigh_line_gap3_deg": _pct(per_leg(kin, "thigh_line3", right), 5),
         "view_yaw_deg": _pct(kin["view_yaw"], 50),
         "hand_rise": _hand_rise(hip, world),
         "arm_rise3_deg": _arm_rise(hip, kin),

@@ -347,12 +347,6 @@ def analyze_pose(
                 warnings.append(
                     "the exercise was judged on its kicks alone, without " + " and ".join(left_out)
                 )
-    forced = (
-        f"scored as {exercise.variant} kickbacks because the variant was forced; on its own "
-        f"kickcheck would have said: {exercise.overruled}"
-    )
-    if exercise.overruled:
-        warnings.append(forced)
     if int(pose.shot_id.max(initial=0)) > 0:
         warnings.append(
             f"the clip has {int(pose.shot_id.max()) + 1} shots (scene cuts); reps never span a cut"
@@ -406,9 +400,6 @@ def analyze_pose(
                 f"the working thigh never rose and fell through a rep's range (at least "
                 f"{r.min_prominence_deg:g}°)"
             )
-        if exercise.overruled:
-            # Forced or not, there is nothing to score.
-            warnings.remove(forced)
         exercise = dataclasses.replace(
             exercise,
             is_kickback=False,
@@ -466,6 +457,12 @@ def analyze_pose(
     unscorable = [x.rep.index for x in results if not x.scorable]
     if unscorable:
         warnings.append(f"reps {unscorable} crossed a long gap in tracking and were not scored")
+    if exercise.overruled:
+        warnings.insert(
+            0,
+            f"scored as {variant} kickbacks because the variant was forced; on its own kickcheck "
+            f"would have said: {exercise.overruled}",
+        )
     # --- per-frame signals for the exports and the report page ---
     track = frame_track(
         kin,

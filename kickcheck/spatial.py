@@ -23,6 +23,11 @@ Conventions (all degrees; "left"/"right" are the person's own sides):
   matches the image's ``hip_ext`` in a side view.
 - **3-D hip abduction** ``hip_abd3_{left,right}``: the thigh's elevation out of the sagittal plane
   toward its own side (positive = away from the midline).
+- **the thigh against the trunk line** ``thigh_line3_{left,right}``: the whole 3-D angle between
+  the thigh (hip -> knee) and the trunk line carried on past the hips (``-up``), 0..180: 0 when the
+  thigh continues the trunk line (the top of a kick). Unlike ``hip_ext3``, the angle of the thigh's
+  projection onto the sagittal plane, it does not lose its meaning when the thigh points out to the
+  side: a thigh lifted sideways to hip height reads about 90.
 - **elevations** against gravity (the camera's "down", image +y; exact for a level phone):
   ``thigh_elev3_{left,right}``, the thigh's (hip -> knee) angle above the horizontal (-90 =
   pointing straight down), and ``trunk_elev3``, the trunk's (mid-hip -> mid-shoulder) angle above
@@ -45,6 +50,8 @@ SPATIAL_NAMES: tuple[str, ...] = (
     "hip_ext3_right",
     "hip_abd3_left",
     "hip_abd3_right",
+    "thigh_line3_left",
+    "thigh_line3_right",
     "arm_raise3_left",
     "arm_raise3_right",
     "thigh_elev3_left",
@@ -123,6 +130,7 @@ def spatial_angles(world: np.ndarray) -> np.ndarray:
         thigh = _unit(world[:, L[p + "KNEE"]] - world[:, L[p + "HIP"]])
         cols[f"hip_ext3_{side}"] = np.degrees(np.arctan2(-_dot(thigh, front), -_dot(thigh, up)))
         cols[f"hip_abd3_{side}"] = np.degrees(np.arcsin(np.clip(sign * _dot(thigh, right), -1, 1)))
+        cols[f"thigh_line3_{side}"] = np.degrees(np.arccos(np.clip(_dot(thigh, -up), -1, 1)))
         cols[f"thigh_elev3_{side}"] = elevation_deg(
             world[:, L[p + "KNEE"]] - world[:, L[p + "HIP"]]
         )
