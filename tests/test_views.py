@@ -358,6 +358,17 @@ def _thigh_turned_out(pose, side: str, deg: float):
     return dataclasses.replace(pose, world=world.astype(pose.world.dtype))
 
 
+#: A fire hydrant lifted above hip height (110 degrees), filmed in perspective from 2 m: the rendered
+#: grid's straight-leg side lift, reproduced with exact landmarks.
+HIGH_SIDE_LIFT = dict(
+    exercise="fire_hydrant",
+    abduction_deg=110.0,
+    projection="perspective",
+    camera_distance_m=2.0,
+    seed=6,
+)
+
+
 @pytest.mark.parametrize("yaw", [0.0, 10.0])
 def test_a_leg_lifted_high_out_to_the_side_never_comes_into_line_with_the_trunk(yaw):
     """The rendered accuracy grid's straight-leg side lift, filmed from the side, was counted as 4
@@ -368,15 +379,7 @@ def test_a_leg_lifted_high_out_to_the_side_never_comes_into_line_with_the_trunk(
     perspective (without the new criterion it counts 0-4 reps); and a kick whose 3-D thigh reads
     15 degrees out of the sagittal plane at every frame (MediaPipe's error across depth) still
     counts."""
-    lift, _ = run(
-        exercise="fire_hydrant",
-        abduction_deg=110.0,
-        yaw_deg=yaw,
-        projection="perspective",
-        camera_distance_m=2.0,
-        noise_px=1.5,
-        seed=6,
-    )
+    lift, _ = run(**HIGH_SIDE_LIFT, yaw_deg=yaw, noise_px=1.5)
     assert not lift.exercise.is_kickback and lift.rep_count == 0
     assert "never came into line with the trunk" in lift.exercise.reason
     assert lift.exercise.evidence["thigh_line_gap3_deg"] == pytest.approx(90.0, abs=10.0)
@@ -445,16 +448,7 @@ def test_a_forced_variant_overrules_the_gate_and_says_so():
     the JSON), and warns. Without the option the same clip is refused."""
     from kickcheck.report import to_dict
 
-    pose, _ = make_pose_sequence(
-        exercise="fire_hydrant",
-        abduction_deg=110.0,
-        yaw_deg=10.0,
-        projection="perspective",
-        camera_distance_m=2.0,
-        n_reps=4,
-        noise_px=1.0,
-        seed=6,
-    )
+    pose, _ = make_pose_sequence(**HIGH_SIDE_LIFT, yaw_deg=10.0, n_reps=4, noise_px=1.0)
     info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
     plain = analyze_pose(pose, info, load_config())
     assert not plain.exercise.is_kickback and not plain.exercise.overruled
