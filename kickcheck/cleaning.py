@@ -13,13 +13,17 @@ from scipy.signal import butter, filtfilt
 
 from kickcheck.landmarks import SWAP_LR, Landmark
 
+#: The points a swap is judged on: the legs' only. MediaPipe confuses the legs (a kicking leg passing
+#: the support leg); where it does, the arms keep their labels. Judged on the arms as well, a
+#: repair made on the legs mirrored the arms too, and as the arms never cross, their mirrored
+#: labels then held the whole body mirrored for the rest of the clip (a rendered side-view clip
+#: whose legs MediaPipe swapped for 3 frames mid-kick was read on the wrong leg). The legs come
+#: together at every rep's bottom, where the repair falls back to MediaPipe's labels.
 _LIMB_POINTS = np.array(
     [
         Landmark.LEFT_KNEE,
         Landmark.LEFT_ANKLE,
         Landmark.LEFT_FOOT_INDEX,
-        Landmark.LEFT_ELBOW,
-        Landmark.LEFT_WRIST,
     ]
 )
 _SWAP = np.asarray(SWAP_LR)
@@ -57,8 +61,9 @@ def finite_runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def lr_swap_mask(xyzv: np.ndarray) -> np.ndarray:
     """bool [T]: frames whose left/right labels must be mirrored to continue the previous frame.
 
-    For each frame, keep the labelling (as given or mirrored) whose knees, ankles, feet, elbows and
-    wrists lie closer in the image to the previous frame's (after its own repair).
+    For each frame, keep the labelling (as given or mirrored) whose knees, ankles and feet lie
+    closer in the image to the previous frame's (after its own repair). The whole body is mirrored
+    with them (MediaPipe's 3-D body is a proper human, see ``kinematics.clean_landmarks``).
     """
     left = _LIMB_POINTS
     right = _SWAP[_LIMB_POINTS]
