@@ -184,7 +184,7 @@ def clean_landmarks(
 
     Filtering and gap filling run within each shot, never across a cut.
     """
-    swapped = lr_swap_mask(pose.xyzv)
+    swapped = lr_swap_mask(pose.xyzv, fs_hz)
     max_gap = max(1, int(round(max_gap_s * fs_hz)))
     out = []
     for pts, world in ((pose.xyzv[:, :, :3], False), (pose.world, True)):

@@ -555,7 +555,9 @@ def test_the_overlay_draws_the_labels_as_the_pipeline_repaired_them():
     from kickcheck.types import VideoInfo
     from tests.fixtures import make_pose_sequence
 
-    frames = list(range(100, 130))
+    # half a kick: the repair mirrors back a swap shorter than the rest of its stretch between two
+    # frames where the legs meet (continuity cannot tell which of the two was swapped)
+    frames = list(range(100, 115))
     pose, _ = make_pose_sequence(n_reps=3, seed=4, swap_lr_frames=frames)
     info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
     report = analyze_pose(pose, info)
