@@ -96,6 +96,10 @@ class GateConfig(_Section):
     #: the upper arm's change of angle to the trunk (3-D) with the kick; a bird dog's is about 80
     max_arm_rise_deg: PositiveDegrees
     max_thigh_shortening: Fraction
+    #: the working shank's turn in the image over the thigh's, with a knee that does not open
+    max_shank_turn_ratio: Fraction
+    #: ... the knee's opening (3-D) with the kick below which it counts as not opening
+    min_knee_open3_deg: PositiveDegrees90
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
     #: negative: the head below the hips
     standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)

@@ -15,7 +15,10 @@ others swing the hip too. Every criterion here comes from the movement itself:
   body whose knees rise above the hips with the trunk flat is lying down: on its back (a bridge)
   when the face points up, face down (a superman) otherwise.
 - **plane of motion**: extension, not abduction: in a side view the thigh keeps its length in the
-  image through the kick; a thigh that shortens is swinging out sideways (a fire hydrant). And on
+  image through the kick; a thigh that shortens is swinging out sideways (a fire hydrant). From
+  any view, a bent leg swung back turns its shank with the thigh, while a bent leg lifted out to
+  the side turns about its shank's own line, which keeps its direction (``max_shank_turn_ratio``,
+  unless the knee opens, as in a straight-leg kick). And on
   all fours both hands stay down: an arm reaching forward with the kick is a bird dog.
 
 The working side is the leg whose hip moves most, read by MediaPipe's own left/right label after
@@ -58,7 +61,7 @@ def _hand_rise(hip: np.ndarray, world: np.ndarray) -> float:
     hp = (world[:, L.LEFT_HIP] + world[:, L.RIGHT_HIP]) / 2
     trunk = np.linalg.norm(sh - hp, axis=-1)
     drop = np.fmin(world[:, L.LEFT_WRIST, 1], world[:, L.RIGHT_WRIST, 1]) - sh[:, 1]
-    return _follow(hip, -drop / np.nanmedian(trunk), signed=True) * _rise_scale(hip)
+    return _change(hip, -drop / np.nanmedian(trunk))
 
 
 def _arm_rise(hip: np.ndarray, kin: Kinematics) -> float:
@@ -66,7 +69,30 @@ def _arm_rise(hip: np.ndarray, kin: Kinematics) -> float:
     (3-D, ``spatial``'s arm_raise3) at the working hip's tops minus at its bottoms, in degrees.
     An arm on the floor: about 0. A bird dog's reaching arm: about 80 (hanging to forward)."""
     arm = np.fmax(kin["arm_raise3_left"], kin["arm_raise3_right"])
-    return _follow(hip, arm, signed=True) * _rise_scale(hip)
+    return _change(hip, arm)
+
+
+def _change(work: np.ndarray, other: np.ndarray) -> float:
+    """How much ``other`` changes between the working hip's bottoms and its tops (medians of each),
+    in ``other``'s own units: ``_follow`` times the working hip's own change."""
+    return _follow(work, other, signed=True) * _rise_scale(work)
+
+
+def _turn(work: np.ndarray, direction_deg: np.ndarray) -> float:
+    """How far an image direction (degrees, any wrap) turns between the working hip's bottoms
+    and its tops: the difference of the circular medians of each, in (-180, 180]. A shank
+    pointing straight up sits where its angle wraps, so plain medians would not do."""
+    ok = np.isfinite(work) & np.isfinite(direction_deg)
+    if ok.sum() < 10:
+        return float("nan")
+    w, a = work[ok], np.radians(direction_deg[ok])
+    lo, hi = np.percentile(w, [15, 85])
+
+    def median_dir(sel: np.ndarray) -> float:
+        return float(np.arctan2(np.median(np.sin(a[sel])), np.median(np.cos(a[sel]))))
+
+    d = np.degrees(median_dir(w >= hi) - median_dir(w <= lo))
+    return float((d + 180.0) % 360.0 - 180.0)
 
 
 def _rise_scale(hip: np.ndarray) -> float:
@@ -151,7 +177,13 @@ def gate_features(
         "arm_reach_top_deg": _pct(arm_reach[tops], 75) if tops.any() else float("nan"),
         # The image's twin of arm_rise3_deg: how far the more raised arm's shoulder flexion rises
         # between the working hip's bottoms and its tops.
-        "arm_rise_deg": _follow(hip, arm_reach, signed=True) * _rise_scale(hip),
+        "arm_rise_deg": _change(hip, arm_reach),
+        # The working thigh's and shank's turns in the image, and the knee's opening in 3-D,
+        # between the bottoms and the tops: a bent leg swung back turns its shank with the
+        # thigh; one lifted out to the side turns about the shank's own line.
+        "thigh_turn_deg": _turn(hip, per_leg(kin, "thigh_pitch", right)),
+        "shank_turn_deg": _turn(hip, per_leg(kin, "shank_pitch", right)),
+        "knee_open3_deg": -_change(hip, per_leg(kin, "knee_flex3", right)),
         "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 50)
         if tops.any()
         else 0.0,
@@ -483,6 +515,18 @@ def _judge(
             variant,
             "thigh_line_gap3_deg",
             "view_yaw_deg",
+        )
+    shank, thigh = abs(f["shank_turn_deg"]), abs(f["thigh_turn_deg"])
+    if shank < p.max_shank_turn_ratio * thigh and f["knee_open3_deg"] < p.min_knee_open3_deg:
+        return no(
+            f"the bent leg lifted out to the side (as in a fire hydrant or a side leg lift), not "
+            f"back: the thigh swung {thigh:.0f}° but the lower leg kept its direction (it turned "
+            f"{shank:.0f}°) and the knee did not open ({f['knee_open3_deg']:.0f}°); a leg swung "
+            f"back turns the lower leg with the thigh unless the knee straightens",
+            variant,
+            "shank_turn_deg",
+            "thigh_turn_deg",
+            "knee_open3_deg",
         )
     if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
         return no(

@@ -21,6 +21,8 @@ view gives the sagittal plane):
   negative = head below hips.
 - **thigh pitch** ``thigh_pitch_{left,right}``: angle of the thigh (hip -> knee) from straight down,
   positive toward the person's back (the direction opposite to facing).
+- **shank pitch** ``shank_pitch_{left,right}``: the same for the shank (knee -> ankle). Wrapped to
+  (-180, 180]: a shank pointing straight up sits at the wrap, so compare it circularly.
 - **shoulder flexion** ``shoulder_flex_{left,right}``: angle of the upper arm (shoulder -> elbow)
   from alongside the trunk (pointing toward the hips), positive toward the front: 0 = arm along
   the body, 90 = arm perpendicular to the trunk on the belly side (on all fours: arm vertical),
@@ -49,6 +51,8 @@ IMAGE_ANGLE_NAMES: tuple[str, ...] = (
     "trunk_pitch",
     "thigh_pitch_left",
     "thigh_pitch_right",
+    "shank_pitch_left",
+    "shank_pitch_right",
     "shoulder_flex_left",
     "shoulder_flex_right",
     "elbow_flex_left",
@@ -222,9 +226,10 @@ def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
         cols[f"hip_ext_{side}"] = facing * signed_angle_deg(trunk, thigh)
         cols[f"knee_flex_{side}"] = unsigned_angle_deg(thigh, ankle - knee)
         # From straight down toward the back: turning from "down" toward -facing*x.
-        cols[f"thigh_pitch_{side}"] = facing * signed_angle_deg(
-            np.broadcast_to(down, thigh.shape), thigh
-        )
+        for seg, vec in (("thigh", thigh), ("shank", ankle - knee)):
+            cols[f"{seg}_pitch_{side}"] = facing * signed_angle_deg(
+                np.broadcast_to(down, vec.shape), vec
+            )
         # Wrapped to (-120, 240] so an arm reaching past the head (about 180) never jumps to -180.
         flex = wrap_deg(180.0 - facing * signed_angle_deg(-trunk, elbow - shoulder))
         cols[f"shoulder_flex_{side}"] = np.where(flex <= -120.0, flex + 360.0, flex)

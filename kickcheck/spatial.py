@@ -34,6 +34,8 @@ Conventions (all degrees; "left"/"right" are the person's own sides):
   the horizontal (+90 = upright). A turn of the camera about the vertical changes neither.
   ``thigh_elev3 + trunk_elev3`` is the thigh's height relative to the trunk line: 0 when the
   thigh continues the trunk line (the top of a kick on all fours: the knee as high as the hip).
+- **3-D knee flexion** ``knee_flex3_{left,right}``: the angle between the thigh (hip -> knee) and
+  the shank (knee -> ankle), 0 = straight leg.
 - **3-D arm raise** ``arm_raise3_{left,right}``: the angle between the upper arm (shoulder ->
   elbow) and the trunk line toward the hips (``-up``): 0 = along the body, 90 = straight out from
   it (on all fours: a supporting arm), 180 = reaching past the head (a bird dog's reach).
@@ -56,6 +58,8 @@ SPATIAL_NAMES: tuple[str, ...] = (
     "arm_raise3_right",
     "thigh_elev3_left",
     "thigh_elev3_right",
+    "knee_flex3_left",
+    "knee_flex3_right",
     "trunk_elev3",
     "view_yaw",
 )
@@ -134,6 +138,8 @@ def spatial_angles(world: np.ndarray) -> np.ndarray:
         cols[f"thigh_elev3_{side}"] = elevation_deg(
             world[:, L[p + "KNEE"]] - world[:, L[p + "HIP"]]
         )
+        shank = _unit(world[:, L[p + "ANKLE"]] - world[:, L[p + "KNEE"]])
+        cols[f"knee_flex3_{side}"] = np.degrees(np.arccos(np.clip(_dot(thigh, shank), -1, 1)))
         arm = _unit(world[:, L[p + "ELBOW"]] - world[:, L[p + "SHOULDER"]])
         cols[f"arm_raise3_{side}"] = np.degrees(np.arccos(np.clip(_dot(arm, -up), -1, 1)))
     cols["view_yaw"] = view_yaw_deg(world, right)

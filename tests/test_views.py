@@ -393,6 +393,54 @@ def test_a_leg_lifted_high_out_to_the_side_never_comes_into_line_with_the_trunk(
     assert kick.exercise.evidence["thigh_line_gap3_deg"] == pytest.approx(15.0, abs=5.0)
 
 
+def _with_world_of(pose, **kick):
+    """``pose`` with the world landmarks of a kickback of the same timing and camera: a 3-D model
+    that read the movement as a kick, whatever the image shows."""
+    world_pose, _ = make_pose_sequence(**kick)
+    assert len(world_pose) == len(pose)
+    return dataclasses.replace(pose, world=world_pose.world)
+
+
+@pytest.mark.parametrize("abduction", [60.0, 80.0])
+@pytest.mark.parametrize("yaw", [15.0, 30.0])
+def test_a_fire_hydrant_is_refused_by_its_lower_leg_when_the_3d_model_reads_a_kick(yaw, abduction):
+    """Real fire hydrants filmed front-oblique were counted as kickbacks with good form, and so
+    were rendered ones (views 30-45 degrees off the side): MediaPipe's 3-D read the sideways thigh
+    as swinging back, so every 3-D criterion passed. Reproduced by giving a fire hydrant's image
+    the world landmarks of a bent-knee kick. What the image still shows: the lower leg keeps its
+    direction (it lies along the body, the axis the thigh turns about) while the thigh swings, and
+    the knee does not open. A kick, bent-knee or straight-leg, at the same views still counts."""
+    common = dict(yaw_deg=yaw, noise_px=1.5, seed=4)
+    pose, _ = make_pose_sequence(exercise="fire_hydrant", abduction_deg=abduction, **common)
+    pose = _with_world_of(pose, variant="quadruped", **common)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    cfg = load_config()
+    hydrant = analyze_pose(pose, info, cfg)
+    assert not hydrant.exercise.is_kickback and hydrant.rep_count == 0
+    assert "lower leg kept its direction" in hydrant.exercise.reason
+    ev = hydrant.exercise.evidence
+    assert abs(ev["shank_turn_deg"]) < 3.0 and abs(ev["thigh_turn_deg"]) > 20.0
+    assert abs(ev["knee_open3_deg"]) < 5.0
+    if abduction == 60.0:
+        # without the criterion the 3-D model's kick is believed: the failure this reproduces
+        gate = cfg.gate.model_copy(update={"max_shank_turn_ratio": 1e-6})
+        fooled = analyze_pose(pose, info, cfg.model_copy(update={"gate": gate}))
+        assert fooled.exercise.is_kickback and fooled.rep_count == 4
+
+    for knee_top in (90.0, 5.0):  # bent-knee (the shank turns) and straight-leg (the knee opens)
+        kick_pose, truth = make_pose_sequence(
+            variant="quadruped", knee_flexion_top_deg=knee_top, **common
+        )
+        kick = analyze_pose(kick_pose, info, cfg)
+        assert kick.exercise.is_kickback, kick.exercise.reason
+        assert kick.rep_count == truth.n_reps
+        kev = kick.exercise.evidence
+        if knee_top == 90.0:
+            assert kev["shank_turn_deg"] == pytest.approx(kev["thigh_turn_deg"], abs=10.0)
+        else:
+            assert kev["knee_open3_deg"] == pytest.approx(85.0, abs=10.0)
+
+
 def test_a_bird_dog_is_refused_by_the_arm_the_image_sees_swing_with_the_kick():
     """The 3-D arm criteria need MediaPipe's world arm. Rendered bird dogs filmed from the side at
     a 30- or 45-degree pitch were counted when the world arm stayed down: reproduced by pinning
