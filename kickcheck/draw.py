@@ -108,7 +108,12 @@ def _fit_scale(text: str, scale: float, thick: int, max_w: int) -> float:
     return scale if w <= max_w else max(0.3, scale * max_w / w)
 
 
-def _wrap(text: str, scale: float, thick: int, max_w: int, max_lines: int) -> list[str]:
+#: A block of wrapped text may shrink to this share of its font scale to fit its lines; beyond
+#: that its last line is cut short ("...").
+_MIN_SHRINK = 0.7
+
+
+def _greedy_lines(text: str, scale: float, thick: int, max_w: int) -> list[str]:
     words, lines, cur = text.split(), [], ""
     for word in words:
         trial = f"{cur} {word}".strip()
@@ -119,9 +124,25 @@ def _wrap(text: str, scale: float, thick: int, max_w: int, max_lines: int) -> li
             cur = trial
     if cur:
         lines.append(cur)
-    if len(lines) > max_lines:
-        lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
     return lines
+
+
+def _wrap(text: str, scale: float, thick: int, max_w: int, max_lines: int) -> tuple[list[str], float]:
+    """``text`` in at most ``max_lines`` lines of at most ``max_w`` pixels, and the one font scale to
+    draw them all at: ``scale``, or smaller (down to ``_MIN_SHRINK`` of it) where that fits the
+    text in; past that the last line is cut short with "..." (the full text is in the report)."""
+    floor = scale * _MIN_SHRINK
+    s = scale
+    lines = _greedy_lines(text, s, thick, max_w)
+    while len(lines) > max_lines and s > floor:
+        s = max(floor, s * 0.93)
+        lines = _greedy_lines(text, s, thick, max_w)
+    if len(lines) > max_lines:
+        words = lines[max_lines - 1].split()
+        while len(words) > 1 and _text_w(" ".join(words) + " ...", s, thick) > max_w:
+            words.pop()
+        lines = lines[: max_lines - 1] + [" ".join(words) + " ..."]
+    return lines, s
 
 
 def _darken(img: np.ndarray, box: Box, alpha: float = _PANEL_ALPHA) -> None:

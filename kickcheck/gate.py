@@ -519,10 +519,9 @@ def _judge(
     shank, thigh = abs(f["shank_turn_deg"]), abs(f["thigh_turn_deg"])
     if shank < p.max_shank_turn_ratio * thigh and f["knee_open3_deg"] < p.min_knee_open3_deg:
         return no(
-            f"the bent leg lifted out to the side (as in a fire hydrant or a side leg lift), not "
-            f"back: the thigh swung {thigh:.0f}° but the lower leg kept its direction (it turned "
-            f"{shank:.0f}°) and the knee did not open ({f['knee_open3_deg']:.0f}°); a leg swung "
-            f"back turns the lower leg with the thigh unless the knee straightens",
+            f"the bent leg lifted out to the side (as in a fire hydrant), not back: the lower "
+            f"leg kept its direction (it turned {shank:.0f}° while the thigh swung {thigh:.0f}°) "
+            f"and the knee stayed bent (it opened {max(f['knee_open3_deg'], 0.0):.0f}°)",
             variant,
             "shank_turn_deg",
             "thigh_turn_deg",

@@ -467,18 +467,19 @@ _Segs = list[tuple[str, tuple[int, int, int]]]
 
 def _header_content(
     i: int, d: OverlayData, st: _Style, max_w: int
-) -> tuple[list[_Segs], str, tuple[int, int, int] | None]:
-    """The header's lines (each a list of coloured segments), its right-hand text and the colour
-    of its stripe (None: no stripe) on frame ``i``."""
+) -> tuple[list[_Segs], str, tuple[int, int, int] | None, float | None]:
+    """The header's lines (each a list of coloured segments), its right-hand text, the colour
+    of its stripe (None: no stripe) on frame ``i``, and the font scale of the lines after the first
+    where they are a wrapped block of text (None: each line fits itself)."""
     lines: list[_Segs] = []
     right_text = ""
     stripe: tuple[int, int, int] | None = None
     if not d.is_kickback:
         lines.append([(d.title, SEVERITY_BGR["warning"])])
         reason = d.reason[:1].upper() + d.reason[1:] if d.reason else "no kickbacks found"
-        for ln in _wrap(reason, st.font * 0.85, st.thick, max_w, 3):
-            lines.append([(ln, _TEXT_BGR)])
-        return lines, right_text, stripe
+        wrapped, scale = _wrap(reason, st.font * 0.85, st.thick, max_w, 3)
+        lines.extend([(ln, _TEXT_BGR)] for ln in wrapped)
+        return lines, right_text, stripe, scale
     k = d.rep_of_frame[i] if 0 <= i < d.n_frames else -1
     done = int(d.started[i]) if 0 <= i < d.n_frames else 0
     if k >= 0:
@@ -501,14 +502,20 @@ def _header_content(
             lines.append([(_flag_words(x), SEVERITY_BGR[x.severity]) for x in sp.findings])
         elif k == f:
             lines.append([("good rep", SEVERITY_BGR["ok"])])
-    return lines, right_text, stripe
+    return lines, right_text, stripe, None
 
 
-def _header_fit(lines: list[_Segs], st: _Style, max_w: int) -> list[tuple[_Segs, float]]:
-    """Each line with its font scale; flags that do not fit side by side go one per line."""
+def _header_fit(
+    lines: list[_Segs], st: _Style, max_w: int, block_scale: float | None = None
+) -> list[tuple[_Segs, float]]:
+    """Each line with its font scale; flags that do not fit side by side go one per line. Lines
+    after the first that were wrapped as one block (``block_scale``) keep that block's scale."""
     laid: list[tuple[_Segs, float]] = []
     gap = 3 * st.pad
     for n, segs in enumerate(lines):
+        if n > 0 and block_scale is not None:
+            laid.append((segs, _fit_scale(segs[0][0], block_scale, st.thick, max_w)))
+            continue
         width = sum(_text_w(t, st.font, st.thick) for t, _ in segs) + gap * (len(segs) - 1)
         if len(segs) > 1 and width > max_w and n > 0:
             for seg in segs:
@@ -521,8 +528,8 @@ def _header_fit(lines: list[_Segs], st: _Style, max_w: int) -> list[tuple[_Segs,
 def _header_size(i: int, d: OverlayData, st: _Style, width: int) -> tuple[int, int]:
     """(height, the width its text needs) of the header on frame ``i`` when ``width`` wide."""
     p = st.pad
-    lines, right_text, stripe = _header_content(i, d, st, width - 2 * p)
-    laid = _header_fit(lines, st, width - 2 * p)
+    lines, right_text, stripe, block = _header_content(i, d, st, width - 2 * p)
+    laid = _header_fit(lines, st, width - 2 * p, block)
     gap = 3 * p
     need = 0
     for n, (segs, scale) in enumerate(laid):
@@ -540,8 +547,8 @@ def _header(img: np.ndarray, i: int, d: OverlayData, st: _Style, lay: _Layout) -
     h = img.shape[0]
     x0, x1 = lay.header_x
     p = st.pad
-    lines, right_text, stripe = _header_content(i, d, st, x1 - x0 - 2 * p)
-    laid = _header_fit(lines, st, x1 - x0 - 2 * p)
+    lines, right_text, stripe, block = _header_content(i, d, st, x1 - x0 - 2 * p)
+    laid = _header_fit(lines, st, x1 - x0 - 2 * p, block)
     line_h = _text_h(st.font, st.thick) + p + p // 2
     stripe_h = max(3, round(4 * st.s)) if stripe else 0
     bar_h = min(h, len(laid) * line_h + p // 2 + stripe_h)
@@ -1032,8 +1039,8 @@ def _summary_card(img: np.ndarray, d: OverlayData, st: _Style, free: tuple[int, 
     for ln in d.card:
         scale = st.font * (1.25 if ln.big else 1.0)
         th = st.thick + (1 if ln.big else 0)
-        for part in _wrap(ln.text, scale, th, max_w, 4):
-            rows.append((part, ln.color, _fit_scale(part, scale, th, max_w), th))
+        parts, fitted = _wrap(ln.text, scale, th, max_w, 4)
+        rows.extend((part, ln.color, _fit_scale(part, fitted, th, max_w), th) for part in parts)
     heights = [_text_h(sc, th) + p for _, _, sc, th in rows]
     box_w = max(_text_w(t, sc, th) for t, _, sc, th in rows) + 4 * p
     box_h = sum(heights) + 2 * p

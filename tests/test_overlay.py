@@ -430,6 +430,44 @@ def test_a_clip_that_is_not_a_kickback_or_cannot_be_told_gets_the_reason_on_the_
     assert card_box(img) is not None
 
 
+@pytest.mark.parametrize("words", [5, 11, 200])
+def test_wrapped_text_keeps_within_its_lines_and_width_at_one_scale(words):
+    """A long reason used to overflow its last line, which then shrank to an illegible size or ran
+    off the frame (a 48-word gate reason on a 480-px clip). Now the block shrinks as one, at most
+    to 70 % of its size, and past that its last line is cut short with "..."."""
+    text = " ".join(f"word{k}" for k in range(words))
+    lines, scale = draw._wrap(text, 0.8, 1, 300, 3)
+    assert len(lines) <= 3
+    assert 0.8 * draw._MIN_SHRINK - 1e-9 <= scale <= 0.8
+    assert all(draw._text_w(ln, scale, 1) <= 300 for ln in lines)
+    shown = " ".join(lines).split()
+    if words == 5:
+        assert scale == 0.8 and shown == text.split()  # fits as it is
+    elif words == 200:
+        assert shown[-1] == "..." and shown[:-1] == text.split()[: len(shown) - 1]
+    else:
+        assert scale < 0.8 and shown == text.split()  # shrunk as one block, not cut
+
+
+def test_a_long_reason_stays_inside_a_small_frame():
+    """The card and the header of a clip refused with a long reason, on a 480x270 frame: the card
+    lies within the frame, and the header's reason lines are drawn at one size."""
+    rep, _ = analyse(exercise="bird_dog", n_reps=3, width=480, height=270)
+    long = "no kickbacks found: " + " ".join(["the thigh swung out to the side"] * 12)
+    rep = dataclasses.replace(rep, exercise=dataclasses.replace(rep.exercise, reason=long))
+    img = draw_frame(np.zeros((270, 480, 3), np.uint8), len(rep.pose) - 1, rep)
+    box = card_box(img)
+    assert box is not None
+    x0, _, x1, _ = box
+    assert x0 > 0 and x1 < 480
+    d = overlay.overlay_data(rep)
+    style = draw.Style.for_size(480, 270)
+    lines, _, _, block = overlay._header_content(0, d, style, 480 - 2 * style.pad)
+    laid = overlay._header_fit(lines, style, 480 - 2 * style.pad, block)
+    assert len({round(scale, 6) for _, scale in laid[1:-1]}) == 1  # full lines: one size
+    assert laid[-1][0][0][0].endswith("...")
+
+
 def test_the_strip_shows_rep_numbers_under_the_cursor_a_scale_and_the_limit(report):
     x0, y0, x1, y1 = layout(report).strip
     d = overlay._data_for(report)
