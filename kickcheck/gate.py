@@ -81,17 +81,24 @@ def _change(work: np.ndarray, other: np.ndarray) -> float:
 def _turn(work: np.ndarray, direction_deg: np.ndarray) -> float:
     """How far an image direction (degrees, any wrap) turns between the working hip's bottoms
     and its tops: the difference of the circular medians of each, in (-180, 180]. A shank
-    pointing straight up sits where its angle wraps, so plain medians would not do."""
-    ok = np.isfinite(work) & np.isfinite(direction_deg)
+    pointing straight up sits where its angle wraps, so plain medians would not do. NaN unless
+    the direction was measured in at least half of the top frames and of the bottom frames (a
+    foot out of the picture at the tops is not read from the frames below them)."""
+    ok = np.isfinite(work)
     if ok.sum() < 10:
         return float("nan")
-    w, a = work[ok], np.radians(direction_deg[ok])
-    lo, hi = np.percentile(w, [15, 85])
+    lo, hi = np.percentile(work[ok], [15, 85])
+    seen = np.isfinite(direction_deg)
+    a = np.radians(np.where(seen, direction_deg, 0.0))
 
     def median_dir(sel: np.ndarray) -> float:
-        return float(np.arctan2(np.median(np.sin(a[sel])), np.median(np.cos(a[sel]))))
+        use = sel & seen
+        if 2 * use.sum() < sel.sum():
+            return float("nan")
+        return float(np.arctan2(np.median(np.sin(a[use])), np.median(np.cos(a[use]))))
 
-    d = np.degrees(median_dir(w >= hi) - median_dir(w <= lo))
+    with np.errstate(invalid="ignore"):
+        d = np.degrees(median_dir(ok & (work >= hi)) - median_dir(ok & (work <= lo)))
     return float((d + 180.0) % 360.0 - 180.0)
 
 

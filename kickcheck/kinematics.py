@@ -21,8 +21,9 @@ view gives the sagittal plane):
   negative = head below hips.
 - **thigh pitch** ``thigh_pitch_{left,right}``: angle of the thigh (hip -> knee) from straight down,
   positive toward the person's back (the direction opposite to facing).
-- **shank pitch** ``shank_pitch_{left,right}``: the same for the shank (knee -> ankle). Wrapped to
-  (-180, 180]: a shank pointing straight up sits at the wrap, so compare it circularly.
+- **shank pitch** ``shank_pitch_{left,right}``: the same for the shank (knee -> ankle), and only
+  where the knee and the ankle are both in view (``in_view``). Wrapped to (-180, 180]: a shank
+  pointing straight up sits at the wrap, so compare it circularly.
 - **shoulder flexion** ``shoulder_flex_{left,right}``: angle of the upper arm (shoulder -> elbow)
   from alongside the trunk (pointing toward the hips), positive toward the front: 0 = arm along
   the body, 90 = arm perpendicular to the trunk on the belly side (on all fours: arm vertical),
@@ -263,6 +264,23 @@ def implausible_frames(xy: np.ndarray, ang: np.ndarray) -> np.ndarray:
     return ok & (short | (hip > MAX_PLAUSIBLE_HIP_EXT_DEG))
 
 
+#: A landmark this close to the image border (fraction of the size) or with a visibility below
+#: MIN_VISIBILITY counts as out of view: MediaPipe only guesses where it is.
+EDGE_MARGIN = 0.01
+MIN_VISIBILITY = 0.3
+
+
+def in_view(pose: PoseSequence, swapped: np.ndarray) -> np.ndarray:
+    """bool [T,33]: each landmark lies inside the image and MediaPipe calls it visible, under the
+    left/right labels as repaired (``swapped``: the frames whose labels were mirrored back)."""
+    p = pose.xyzv
+    mx, my = EDGE_MARGIN * pose.width, EDGE_MARGIN * pose.height
+    with np.errstate(invalid="ignore"):
+        inside = (p[..., 0] >= mx) & (p[..., 0] <= pose.width - mx)
+        inside &= (p[..., 1] >= my) & (p[..., 1] <= pose.height - my)
+        return mirror_labels(inside & (p[..., 3] >= MIN_VISIBILITY), swapped)
+
+
 def compute_kinematics(
     pose: PoseSequence, fs_hz: float, cutoff_hz: float = 6.0, max_gap_s: float = 0.25
 ) -> tuple[Kinematics, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -281,6 +299,13 @@ def compute_kinematics(
     # neither (they are NaN only where the person is missing).
     image[~np.isfinite(facing)] = np.nan
     image[implausible_frames(xyz[:, :, :2], image)] = np.nan
+    # A shank's direction only where its knee and ankle are both in the picture: a foot out of
+    # the frame is MediaPipe's guess, and the gate reads from the shank's direction how the leg
+    # swung.
+    seen = in_view(pose, swapped)
+    for side in ("left", "right"):
+        hidden = ~(seen[:, L[side.upper() + "_KNEE"]] & seen[:, L[side.upper() + "_ANKLE"]])
+        image[hidden, IMAGE_ANGLE_NAMES.index(f"shank_pitch_{side}")] = np.nan
     ang = np.concatenate([image, spatial_angles(world)], axis=1)
     kin = Kinematics(angles_deg=ang, names=ANGLE_NAMES, t_s=pose.t_s)
     return kin, xyz, world, facing, swapped

@@ -22,7 +22,7 @@ from kickcheck.errors import (
     VideoOpenError,
 )
 from kickcheck.gate import judge, top_below_trunk_line_deg
-from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
+from kickcheck.kinematics import compute_kinematics, in_view, per_leg, working_leg
 from kickcheck.landmarks import Landmark
 from kickcheck.metrics import frame_track, measure_rep
 from kickcheck.pose import PoseEstimator, check_model, estimate_poses, look_for_exerciser
@@ -41,22 +41,6 @@ from kickcheck.types import (
 )
 
 ProgressFn = Callable[[int], None]
-
-
-#: A landmark this close to the image border (fraction of the size) or with a visibility below
-#: MIN_VISIBILITY counts as out of view: MediaPipe only guesses where it is.
-EDGE_MARGIN = 0.01
-MIN_VISIBILITY = 0.3
-
-
-def in_view(pose: PoseSequence, landmark_name: str) -> np.ndarray:
-    """bool [T]: the landmark lies inside the image and MediaPipe calls it visible."""
-    p = pose.xyzv[:, Landmark[landmark_name]]
-    mx, my = EDGE_MARGIN * pose.width, EDGE_MARGIN * pose.height
-    with np.errstate(invalid="ignore"):
-        inside = (p[:, 0] >= mx) & (p[:, 0] <= pose.width - mx)
-        inside &= (p[:, 1] >= my) & (p[:, 1] <= pose.height - my)
-        return inside & (p[:, 3] >= MIN_VISIBILITY)
 
 
 def sample_rate_hz(t_s: np.ndarray, nominal_fps: float) -> float:
@@ -417,7 +401,8 @@ def analyze_pose(
     measured: list[RepResult] = []
     foot_out: list[int] = []
     sides: list[str] = []
-    ankle_in_view = {sd: in_view(pose, f"{sd.upper()}_ANKLE") for sd in ("left", "right")}
+    seen = in_view(pose, swapped)
+    ankle_in_view = {sd: seen[:, Landmark[f"{sd.upper()}_ANKLE"]] for sd in ("left", "right")}
     for rep in (x for x in reps if not x.partial):
         side = "right" if right[rep.top_frame] else "left"  # the leg that kicked in this rep
         m = measure_rep(

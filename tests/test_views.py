@@ -441,6 +441,29 @@ def test_a_fire_hydrant_is_refused_by_its_lower_leg_when_the_3d_model_reads_a_ki
             assert kev["knee_open3_deg"] == pytest.approx(85.0, abs=10.0)
 
 
+def test_a_kick_whose_foot_leaves_the_frame_is_not_read_as_a_sideways_lift():
+    """Real phone clips lose the foot out of the frame at the top of a donkey kick; MediaPipe then
+    guesses the ankle, with a low visibility. Here the guess is the worst one for the lower-leg
+    criterion: the shank pointing where it pointed at the bottom, as a fire hydrant's does. The
+    shank is read only where the knee and the ankle are in view, so the kick still counts."""
+    from kickcheck.landmarks import Landmark as L
+
+    pose, truth = make_pose_sequence(variant="quadruped", yaw_deg=30.0, noise_px=1.5, seed=4)
+    xyzv = pose.xyzv.copy()
+    knee, ankle = L.RIGHT_KNEE, L.RIGHT_ANKLE
+    rest_shank = np.nanmedian(xyzv[:20, ankle, :2] - xyzv[:20, knee, :2], axis=0)
+    out = truth.hip_extension_deg > -30.0  # the upper part of every kick
+    assert truth.working_side == "right" and out.sum() > 20
+    xyzv[out, ankle, :2] = xyzv[out, knee, :2] + rest_shank
+    xyzv[out, ankle, 3] = 0.1  # out of the picture: MediaPipe's guess
+    pose = dataclasses.replace(pose, xyzv=xyzv)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    kick = analyze_pose(pose, info, load_config())
+    assert kick.exercise.is_kickback, kick.exercise.reason
+    assert kick.rep_count == truth.n_reps
+    assert not np.isfinite(kick.exercise.evidence["shank_turn_deg"])
+
+
 def test_a_bird_dog_is_refused_by_the_arm_the_image_sees_swing_with_the_kick():
     """The 3-D arm criteria need MediaPipe's world arm. Rendered bird dogs filmed from the side at
     a 30- or 45-degree pitch were counted when the world arm stayed down: reproduced by pinning
