@@ -279,6 +279,20 @@ def test_chunks_cover_the_clip_and_keep_the_stride_phase(counting_clip):
     assert plan is not None and all(s % 4 == 0 for s in plan.starts)
 
 
+def test_every_process_gets_the_same_work_warm_up_included(counting_clip, monkeypatch):
+    """Chunks after the first also read a warm-up before their own frames, so the first chunk
+    takes that many frames more: every process then reads as many frames, and none waits idle at
+    the end for the others (with equal chunks, a ninth of an 18-s clip on two cores)."""
+    import kickcheck.parallel as parallel
+
+    monkeypatch.setattr(parallel, "WARMUP_S", 0.2)  # 6 frames of the 60
+    plan = chunk_plan(FrameReader(counting_clip), jobs=3, min_chunk_s=0.5)
+    assert plan is not None and plan.warmup == 6
+    ends = list(plan.starts[1:]) + [60]
+    work = [ends[0]] + [e - s + plan.warmup for s, e in zip(plan.starts[1:], ends[1:])]
+    assert plan.starts == (0, 24, 42) and work == [24, 24, 24]
+
+
 def test_stitch_switches_where_the_chunks_agree_and_keeps_every_frame_once():
     from kickcheck.parallel import ChunkPlan
 
