@@ -100,6 +100,8 @@ class GateConfig(_Section):
     max_shank_turn_ratio: Fraction
     #: ... the knee's opening (3-D) with the kick below which it counts as not opening
     min_knee_open3_deg: PositiveDegrees90
+    #: the working shank's turn against the thigh's direction, over the thigh's turn (image)
+    max_shank_counter_turn_ratio: Fraction
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
     #: negative: the head below the hips
     standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)

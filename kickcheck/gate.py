@@ -18,7 +18,10 @@ others swing the hip too. Every criterion here comes from the movement itself:
   image through the kick; a thigh that shortens is swinging out sideways (a fire hydrant). From
   any view, a bent leg swung back turns its shank with the thigh, while a bent leg lifted out to
   the side turns about its shank's own line, which keeps its direction (``max_shank_turn_ratio``,
-  unless the knee opens, as in a straight-leg kick). And on
+  unless the knee opens, as in a straight-leg kick). And the shank never turns against the
+  thigh by more than a fraction of its swing (``max_shank_counter_turn_ratio``): a kick carries the
+  foot back with the thigh; a knee driven in under the chest and pushed back out (a mountain
+  climber) folds and opens the knee by more than the thigh swings. And on
   all fours both hands stay down: an arm reaching forward with the kick is a bird dog.
 
 The working side is the leg whose hip moves most, read by MediaPipe's own left/right label after
@@ -78,18 +81,25 @@ def _change(work: np.ndarray, other: np.ndarray) -> float:
     return _follow(work, other, signed=True) * _rise_scale(work)
 
 
-def _turn(work: np.ndarray, direction_deg: np.ndarray) -> float:
+def _turn(work: np.ndarray, direction_deg: np.ndarray, shots: np.ndarray | None = None) -> float:
     """How far an image direction (degrees, any wrap) turns between the working hip's bottoms
     and its tops: the difference of the circular medians of each, in (-180, 180]. A shank
-    pointing straight up sits where its angle wraps, so plain medians would not do. NaN unless
-    the direction was measured in at least half of the top frames and of the bottom frames (a
-    foot out of the picture at the tops is not read from the frames below them)."""
+    pointing straight up sits where its angle wraps, so plain medians would not do.
+
+    Tops and bottoms are compared within one shot (``shots``, the pose's ``shot_id``) only: across
+    a cut the camera, and maybe the person followed, change, and a top of one shot against a
+    bottom of another compares two views or two people. The shots' turns are combined as a median
+    weighted by the smaller of their numbers of top and bottom frames. A shot counts only if the
+    direction was measured in at least half of its top frames and of its bottom frames (a foot
+    out of the picture at the tops is not read from the frames below them); NaN if none does."""
     ok = np.isfinite(work)
     if ok.sum() < 10:
         return float("nan")
     lo, hi = np.percentile(work[ok], [15, 85])
     seen = np.isfinite(direction_deg)
     a = np.radians(np.where(seen, direction_deg, 0.0))
+    if shots is None:
+        shots = np.zeros(len(work), np.int32)
 
     def median_dir(sel: np.ndarray) -> float:
         use = sel & seen
@@ -97,9 +107,22 @@ def _turn(work: np.ndarray, direction_deg: np.ndarray) -> float:
             return float("nan")
         return float(np.arctan2(np.median(np.sin(a[use])), np.median(np.cos(a[use]))))
 
-    with np.errstate(invalid="ignore"):
-        d = np.degrees(median_dir(ok & (work >= hi)) - median_dir(ok & (work <= lo)))
-    return float((d + 180.0) % 360.0 - 180.0)
+    turns, weights = [], []
+    for shot in np.unique(shots):
+        here = ok & (shots == shot)
+        top, bottom = here & (work >= hi), here & (work <= lo)
+        if not top.any() or not bottom.any():
+            continue
+        with np.errstate(invalid="ignore"):
+            d = np.degrees(median_dir(top) - median_dir(bottom))
+        if np.isfinite(d):
+            turns.append(float((d + 180.0) % 360.0 - 180.0))
+            weights.append(min(int(top.sum()), int(bottom.sum())))
+    if not turns:
+        return float("nan")
+    order = np.argsort(turns)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(turns)[order][np.searchsorted(cum, cum[-1] / 2.0)])
 
 
 def _rise_scale(hip: np.ndarray) -> float:
@@ -113,12 +136,17 @@ def _rise_scale(hip: np.ndarray) -> float:
 
 
 def gate_features(
-    kin: Kinematics, xyz: np.ndarray, right: np.ndarray, world: np.ndarray
+    kin: Kinematics,
+    xyz: np.ndarray,
+    right: np.ndarray,
+    world: np.ndarray,
+    shots: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Clip-level features the gate decides on (also reported as evidence).
 
     ``right`` [T] says per frame whether the right leg is the working one (``working_leg``);
-    ``xyz`` and ``world`` are the cleaned image and world landmarks.
+    ``xyz`` and ``world`` are the cleaned image and world landmarks; ``shots`` [T] the pose's
+    ``shot_id`` (the image turns compare tops and bottoms within one shot).
     """
     hip = per_leg(kin, "hip_ext", right)
     xy = xyz[:, :, :2]
@@ -188,8 +216,8 @@ def gate_features(
         # The working thigh's and shank's turns in the image, and the knee's opening in 3-D,
         # between the bottoms and the tops: a bent leg swung back turns its shank with the
         # thigh; one lifted out to the side turns about the shank's own line.
-        "thigh_turn_deg": _turn(hip, per_leg(kin, "thigh_pitch", right)),
-        "shank_turn_deg": _turn(hip, per_leg(kin, "shank_pitch", right)),
+        "thigh_turn_deg": _turn(hip, per_leg(kin, "thigh_pitch", right), shots),
+        "shank_turn_deg": _turn(hip, per_leg(kin, "shank_pitch", right), shots),
         "knee_open3_deg": -_change(hip, per_leg(kin, "knee_flex3", right)),
         "thigh_shortening": 1.0 - _pct(thigh_len[tops], 50) / _pct(thigh_len, 50)
         if tops.any()
@@ -353,10 +381,11 @@ def judge(
     force_variant: str | None = None,
     force_side: str | None = None,
     scope: np.ndarray | None = None,
+    shots: np.ndarray | None = None,
 ) -> Exercise:
     """The verdict on the clip's kinematics. ``scope`` (bool [T]) marks the frames the verdict is
     about, where the others were blanked out (NaN) on purpose: the share of frames in which the
-    body is seen end-on is taken within it.
+    body is seen end-on is taken within it. ``shots`` [T] is the pose's ``shot_id``.
 
     A forced variant (``--variant``) overrules the gate: the user says what the clip is, so a
     refusal on the movement becomes a kickback of that variant, with the refusal kept in
@@ -371,6 +400,7 @@ def judge(
         force_variant=force_variant,
         force_side=force_side,
         scope=scope,
+        shots=shots,
     )
     if force_variant is None or ex.is_kickback or ex.decided_by == ("detected_frac",):
         return ex
@@ -399,11 +429,12 @@ def _judge(
     force_variant: str | None,
     force_side: str | None,
     scope: np.ndarray | None,
+    shots: np.ndarray | None = None,
 ) -> Exercise:
     right = working_leg(kin, force_side)
     if world is None:
         world = np.full_like(xyz, np.nan)
-    f = gate_features(kin, xyz, right, world)
+    f = gate_features(kin, xyz, right, world, shots)
     side = force_side or ("right" if f["right_leg_share_at_tops"] >= 0.5 else "left")
     f["detected_frac"] = detected_frac
     fac = facing[np.isfinite(facing)]
@@ -533,6 +564,16 @@ def _judge(
             "shank_turn_deg",
             "thigh_turn_deg",
             "knee_open3_deg",
+        )
+    counter = -f["shank_turn_deg"] * np.sign(f["thigh_turn_deg"])
+    if counter > p.max_shank_counter_turn_ratio * thigh:
+        return no(
+            f"the lower leg turned against the thigh (it turned {counter:.0f}° the other way while "
+            f"the thigh swung {thigh:.0f}°): the knee drove in and straightened out again, as in "
+            "a mountain climber, not a kick that carries the foot back with the thigh",
+            variant,
+            "shank_turn_deg",
+            "thigh_turn_deg",
         )
     if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
         return no(

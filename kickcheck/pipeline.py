@@ -251,6 +251,7 @@ def analyze_pose(
             force_variant=cfg.variant,
             force_side=cfg.side,
             scope=scope,
+            shots=pose.shot_id,
         )
 
     def segmented(k: Kinematics, right: np.ndarray) -> list[Rep]:

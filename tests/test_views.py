@@ -538,3 +538,74 @@ def test_a_forced_variant_overrules_the_gate_and_says_so():
     assert not nothing.exercise.is_kickback and not nothing.exercise.overruled
     assert "never rose and fell" in nothing.exercise.reason
     assert not any("variant was forced" in w for w in nothing.warnings)
+
+
+def _shank_turned(pose, side: str, ratio: float):
+    """The pose with the ``side`` shank's image direction set to its direction at rest turned by
+    ``ratio`` times the thigh's turn from rest (negative: against the thigh), its length kept."""
+    from kickcheck.landmarks import Landmark as L
+
+    xyzv = pose.xyzv.copy()
+    hip, knee, ankle = (L[f"{side.upper()}_{j}"] for j in ("HIP", "KNEE", "ANKLE"))
+    thigh = xyzv[:, knee, :2] - xyzv[:, hip, :2]
+    shank = xyzv[:, ankle, :2] - xyzv[:, knee, :2]
+    theta = np.unwrap(np.arctan2(thigh[:, 1], thigh[:, 0]))
+    phi0 = np.arctan2(*np.median(shank[:10], axis=0)[::-1])
+    phi = phi0 + ratio * (theta - np.median(theta[:10]))
+    length = np.hypot(*shank.T)[:, None]
+    xyzv[:, ankle, :2] = xyzv[:, knee, :2] + length * np.stack([np.cos(phi), np.sin(phi)], 1)
+    return dataclasses.replace(pose, xyzv=xyzv)
+
+
+@pytest.mark.parametrize("yaw", [30.0, -45.0])
+def test_a_lower_leg_that_turns_against_the_thigh_is_not_a_kick(yaw):
+    """Mountain climbers filmed 45 degrees off the side were counted as kickbacks on all fours in
+    four draws of the view sweep: seen obliquely, the two legs did not seem to move in opposition,
+    and the support knee read as planted. What every one of them showed is the knee driven in
+    with the heel up and pushed back out straight: between the bottoms and the tops the shank
+    turned the other way from the thigh (by 0.45-2 times its turn; the real mountain climber of
+    the dev set, 0.41). A kick carries the foot back with the thigh; the straight-leg kick, the
+    nearest to the limit, keeps the shank's direction (read down to -0.2 times seen obliquely).
+    Reproduced on a straight-leg kick by turning its lower leg in the image: against the thigh by
+    0.8 of its turn it is refused, by 0.15 it still counts. The sign of a turn in one plane does
+    not depend on where the camera stands, so the same holds at both views."""
+    common = dict(variant="quadruped", knee_flexion_top_deg=5.0, yaw_deg=yaw, noise_px=1.0, seed=6)
+    pose, truth = make_pose_sequence(**common)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    cfg = load_config()
+    climber = analyze_pose(_shank_turned(pose, truth.working_side, -0.8), info, cfg)
+    assert not climber.exercise.is_kickback and climber.rep_count == 0
+    assert "turned against the thigh" in climber.exercise.reason
+    ev = climber.exercise.evidence
+    assert ev["shank_turn_deg"] * np.sign(ev["thigh_turn_deg"]) < -0.5 * abs(ev["thigh_turn_deg"])
+    gate = cfg.gate.model_copy(update={"max_shank_counter_turn_ratio": 1.0})
+    fooled = analyze_pose(
+        _shank_turned(pose, truth.working_side, -0.8),
+        info,
+        cfg.model_copy(update={"gate": gate}),
+    )
+    assert fooled.exercise.is_kickback  # without the criterion: the failure this reproduces
+    kick = analyze_pose(_shank_turned(pose, truth.working_side, -0.15), info, cfg)
+    assert kick.exercise.is_kickback, kick.exercise.reason
+    assert kick.rep_count == truth.n_reps
+
+
+def test_the_lower_leg_s_turn_compares_tops_and_bottoms_within_one_shot():
+    """A real multi-cut kickback clip (a coach squatting beside the exerciser in one shot) was
+    refused as a mountain climber: MediaPipe followed the coach through that shot, whose squat
+    read as a long held "top", and every bottom came from the other shots, where the person and
+    the camera differ. Turns are taken within each shot: a shot of tops alone has no turn."""
+    from kickcheck.gate import _turn
+
+    t = np.arange(300)
+    hip = np.where(t < 150, 60.0, -80.0 + 10.0 * np.sin(t / 8.0))  # shot 0 held high, shot 1 low
+    shank = np.where(t < 150, -47.0, 110.0)  # shot 0 another person: its shank points elsewhere
+    shots = (t >= 150).astype(np.int32)
+    assert abs(_turn(hip, shank)) > 150.0  # across the cut: a turn that was never made
+    assert np.isnan(_turn(hip, shank, shots))
+    # within each shot, the shots' turns combine (a median weighted by their top/bottom frames)
+    kick = np.tile(np.r_[np.zeros(20), np.full(20, 90.0)], 8)
+    angle = np.tile(np.r_[np.zeros(20), np.full(20, 60.0)], 8)
+    halves = (np.arange(kick.size) >= kick.size // 2).astype(np.int32)
+    assert _turn(kick, angle, halves) == pytest.approx(60.0)
+    assert _turn(kick, angle + 30.0 * halves, halves) == pytest.approx(60.0)
