@@ -88,6 +88,8 @@ class GateConfig(_Section):
     #: ... checked only where the camera's estimated yaw is within this of the side view
     thigh_line_max_view_yaw_deg: PositiveDegrees90
     max_other_leg_ratio: Positive = Field(le=10)
+    #: the other hip's range of motion over the working hip's (image, by MediaPipe's labels)
+    max_support_hip_range_ratio: Positive = Field(le=10)
     max_trunk_ratio: Positive = Field(le=10)
     #: the image's shoulder flexion's rise with the kick (side views); a bird dog's is about 80
     max_arm_rise_image_deg: PositiveDegrees

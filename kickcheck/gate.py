@@ -6,7 +6,8 @@ others swing the hip too. Every criterion here comes from the movement itself:
 - **which segment moves**: the working thigh must swing through a real range relative to the trunk
   line (``min_hip_rom_deg``) and reach the trunk line or beyond at the top
   (``max_top_below_trunk_deg``), while the other thigh supports: it must not follow the working
-  one from the bottom of the kick to its top (``max_other_leg_ratio``); and the trunk must not tip
+  one from the bottom of the kick to its top (``max_other_leg_ratio``), nor range over most of the
+  working hip's range in any rhythm (``max_support_hip_range_ratio``); and the trunk must not tip
   with it (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
   (an arm, the lower leg, the trunk).
 - **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
@@ -533,6 +534,17 @@ def _judge(
             "the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk",
             variant,
             "trunk_follow",
+        )
+    support = f["other_hip_rom_deg"] / max(f["hip_rom_deg"], 1e-6)
+    if support > p.max_support_hip_range_ratio:
+        return no(
+            f"the support hip moved as much as the working one (through "
+            f"{f['other_hip_rom_deg']:.0f}° against {f['hip_rom_deg']:.0f}°: as in a lunge, a "
+            "single-leg deadlift or a reverse hyperextension), not one leg kicking from a still "
+            "support",
+            variant,
+            "other_hip_rom_deg",
+            "hip_rom_deg",
         )
     tops = [f[k] for k in ("hip_top3_deg", "hip_top_height_deg") if np.isfinite(f[k])]
     top = min(tops) if tops else f["hip_top_deg"]

@@ -609,3 +609,50 @@ def test_the_lower_leg_s_turn_compares_tops_and_bottoms_within_one_shot():
     halves = (np.arange(kick.size) >= kick.size // 2).astype(np.int32)
     assert _turn(kick, angle, halves) == pytest.approx(60.0)
     assert _turn(kick, angle + 30.0 * halves, halves) == pytest.approx(60.0)
+
+
+def _support_thigh_swayed(pose, support: str, amplitude_deg: float, period_s: float):
+    """The pose with the ``support`` leg's knee and ankle turned in the image about its hip by
+    ``amplitude_deg`` * sin(2 pi t / period_s): a support hip that moves in a rhythm of its own."""
+    from kickcheck.landmarks import Landmark as L
+
+    xyzv = pose.xyzv.copy()
+    hip = xyzv[:, L[f"{support.upper()}_HIP"], :2]
+    a = np.radians(amplitude_deg * np.sin(2 * np.pi * pose.t_s / period_s))
+    c, s = np.cos(a)[:, None], np.sin(a)[:, None]
+    for j in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        v = xyzv[:, L[f"{support.upper()}_{j}"], :2] - hip
+        xyzv[:, L[f"{support.upper()}_{j}"], :2] = hip + np.hstack(
+            [c * v[:, :1] - s * v[:, 1:], s * v[:, :1] + c * v[:, 1:]]
+        )
+    return dataclasses.replace(pose, xyzv=xyzv)
+
+
+def test_a_support_hip_that_ranges_as_far_as_the_kick_in_its_own_rhythm_is_not_a_kickback():
+    """Lunges, single-leg deadlifts and reverse hyperextensions seen 15-45 degrees off the side
+    were counted as standing kickbacks (draws 2 and 10 of the view sweep): their other hip ranged
+    over 0.94-3.2 times the working hip's range, but not in step with it, so the follow
+    (a change between the kick's bottoms and tops) read 0.01-0.47. Reproduced on a standing
+    kickback by swaying the support thigh in the image through the kick's own range, at a
+    rhythm unrelated to the reps: refused, where the follow alone counts it (less the one rep
+    that moved both legs). A support that
+    wobbles through a third of the kick's range still counts (kickbacks read up to 0.48 on the
+    sweep, 0.58 in real clips)."""
+    pose, truth = make_pose_sequence(variant="standing", yaw_deg=15.0, noise_px=1.0, seed=3)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    support = "left" if truth.working_side == "right" else "right"
+    cfg = load_config()
+    swing = float(np.ptp(truth.hip_extension_deg))
+    swayed = _support_thigh_swayed(pose, support, 0.75 * swing, period_s=1.37)
+    lunge = analyze_pose(swayed, info, cfg)
+    assert not lunge.exercise.is_kickback and lunge.rep_count == 0
+    assert "support hip moved as much as the working one" in lunge.exercise.reason
+    ev = lunge.exercise.evidence
+    assert ev["other_hip_rom_deg"] > 0.85 * ev["hip_rom_deg"]
+    assert ev["other_leg_follow"] < cfg.gate.max_other_leg_ratio  # the follow alone misses it
+    gate = cfg.gate.model_copy(update={"max_support_hip_range_ratio": 10.0})
+    fooled = analyze_pose(swayed, info, cfg.model_copy(update={"gate": gate}))
+    assert fooled.exercise.is_kickback and fooled.rep_count > 0
+    wobble = analyze_pose(_support_thigh_swayed(pose, support, swing / 6, 1.37), info, cfg)
+    assert wobble.exercise.is_kickback, wobble.exercise.reason
+    assert wobble.rep_count == truth.n_reps
