@@ -83,6 +83,8 @@ class GateConfig(_Section):
     max_image_view_yaw_deg: PositiveDegrees90
     min_hip_rom_deg: PositiveDegrees
     max_top_below_trunk_deg: Degrees
+    #: how far behind the support thigh the working one reaches at the kick's tops (image or 3-D)
+    min_top_split_deg: PositiveDegrees90
     #: the 3-D angle between the working thigh and the trunk line, at the thigh's closest
     max_thigh_line_gap3_deg: PositiveDegrees90
     #: ... checked only where the camera's estimated yaw is within this of the side view

@@ -7,8 +7,9 @@ others swing the hip too. Every criterion here comes from the movement itself:
   line (``min_hip_rom_deg``) and reach the trunk line or beyond at the top
   (``max_top_below_trunk_deg``), while the other thigh supports: it must not follow the working
   one from the bottom of the kick to its top (``max_other_leg_ratio``), nor range over most of the
-  working hip's range in any rhythm (``max_support_hip_range_ratio``); and the trunk must not tip
-  with it (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
+  working hip's range in any rhythm (``max_support_hip_range_ratio``); at the tops the working
+  thigh is behind the support one, not level with it (``min_top_split_deg``: a leg rising out of
+  a lunge moves in front of the body); and the trunk must not tip with it (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
   (an arm, the lower leg, the trunk).
 - **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
   support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
@@ -186,6 +187,10 @@ def gate_features(
         # working leg is chosen.
         "hip_abd_rom3_deg": max(_spread(kin["hip_abd3_left"]), _spread(kin["hip_abd3_right"])),
         "hip_top_height_deg": _pct(thigh_elev + kin["trunk_elev3"], 95),
+        # How far behind the support thigh the working one is at the tops (the two hips'
+        # extension apart, median over the top frames), in the image and in 3-D.
+        "top_split_deg": _pct((hip - per_leg(kin, "hip_ext", ~right))[tops], 50),
+        "top_split3_deg": _pct((hip3 - per_leg(kin, "hip_ext3", ~right))[tops], 50),
         # How close the working thigh comes to the trunk line in 3-D (its closest approach, the
         # 5th percentile): a kickback's passes through it at every top, a sideways lift's never.
         "thigh_line_gap3_deg": _pct(per_leg(kin, "thigh_line3", right), 5),
@@ -555,6 +560,16 @@ def _judge(
             variant,
             "hip_top3_deg",
             "hip_top_height_deg",
+        )
+    splits = [f[k] for k in ("top_split_deg", "top_split3_deg") if np.isfinite(f[k])]
+    if splits and max(splits) < p.min_top_split_deg:
+        return no(
+            f"at the top of each swing the working thigh came back only level with the other one "
+            f"(they were {max(splits):.0f}° apart): the leg moved in front of the body, as when "
+            f"rising out of a lunge or lifting a knee, not back past a support leg as in a kick",
+            variant,
+            "top_split_deg",
+            "top_split3_deg",
         )
     gap = f["thigh_line_gap3_deg"]
     if abs(yaw) < p.thigh_line_max_view_yaw_deg and gap > p.max_thigh_line_gap3_deg:

@@ -656,3 +656,45 @@ def test_a_support_hip_that_ranges_as_far_as_the_kick_in_its_own_rhythm_is_not_a
     wobble = analyze_pose(_support_thigh_swayed(pose, support, swing / 6, 1.37), info, cfg)
     assert wobble.exercise.is_kickback, wobble.exercise.reason
     assert wobble.rep_count == truth.n_reps
+
+
+@pytest.mark.parametrize("yaw", [0.0, 30.0, -40.0])
+def test_a_leg_that_only_comes_back_level_with_the_support_leg_is_not_a_kick(yaw):
+    """Curtsy lunges filmed 45 degrees from behind were counted as standing kickbacks (draws 0, 4
+    and 10 of the view sweep): MediaPipe took the front leg, rising out of the lunge from a thigh
+    flexed 85 degrees to one in line with the trunk, for the kick. Its "tops" left it level with
+    the other thigh (2-5 degrees apart), where a kick drives the thigh back past a support leg that
+    stays under the body (30 degrees or more on the sweep, 70 or more in real clips). Reproduced
+    on a standing swing from a thigh flexed 85 degrees to 8 degrees short of the trunk line, 12
+    behind the support thigh: refused, where without the criterion it counts; the same swing
+    carried on to 10 degrees past the trunk line (30 apart) is a kick and counts."""
+    cfg = load_config()
+
+    def analysed(peak: float, config=cfg):
+        pose, truth = make_pose_sequence(
+            variant="standing",
+            trunk_hinge_deg=20.0,
+            peak_hip_ext_deg=peak,
+            rest_hip_ext_deg=-85.0,
+            knee_flexion_top_deg=5.0,
+            knee_flexion_rest_deg=80.0,
+            yaw_deg=yaw,
+            noise_px=1.0,
+            seed=2,
+        )
+        info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+        return analyze_pose(pose, info, config), truth
+
+    level, truth = analysed(-8.0)
+    assert not level.exercise.is_kickback and level.rep_count == 0
+    assert "only level with the other one" in level.exercise.reason
+    ev = level.exercise.evidence
+    assert 5.0 < max(ev["top_split_deg"], ev["top_split3_deg"]) < cfg.gate.min_top_split_deg
+    off = cfg.model_copy(
+        update={"gate": cfg.gate.model_copy(update={"min_top_split_deg": 0.01})}
+    )
+    fooled, _ = analysed(-8.0, off)
+    assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
+    kick, truth = analysed(10.0)
+    assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
+    assert kick.exercise.evidence["top_split3_deg"] == pytest.approx(30.0, abs=3.0)
