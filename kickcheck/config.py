@@ -106,6 +106,8 @@ class GateConfig(_Section):
     min_knee_open3_deg: PositiveDegrees90
     #: the working shank's turn against the thigh's direction, over the thigh's turn (image)
     max_shank_counter_turn_ratio: Fraction
+    #: the working knee's folding (3-D) with the kick, over the working hip's range
+    max_knee_fold_ratio: Positive = Field(le=10)
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
     #: negative: the head below the hips
     standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)

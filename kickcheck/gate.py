@@ -23,7 +23,8 @@ others swing the hip too. Every criterion here comes from the movement itself:
   unless the knee opens, as in a straight-leg kick). And the shank never turns against the
   thigh by more than a fraction of its swing (``max_shank_counter_turn_ratio``): a kick carries the
   foot back with the thigh; a knee driven in under the chest and pushed back out (a mountain
-  climber) folds and opens the knee by more than the thigh swings. And on
+  climber) folds and opens the knee by more than the thigh swings. Nor does the knee fold with
+  the kick by most of the thigh's swing (``max_knee_fold_ratio``): that is a leg curl. And on
   all fours both hands stay down: an arm reaching forward with the kick is a bird dog.
 
 The working side is the leg whose hip moves most, read by MediaPipe's own left/right label after
@@ -601,6 +602,16 @@ def _judge(
             variant,
             "shank_turn_deg",
             "thigh_turn_deg",
+        )
+    fold = -f["knee_open3_deg"] / max(f["hip_rom_deg"], rom3, 1e-6)
+    if fold > p.max_knee_fold_ratio:
+        return no(
+            f"the lower leg did the moving: the knee folded {-f['knee_open3_deg']:.0f}° with "
+            f"each swing while the hip ranged over only {max(f['hip_rom_deg'], rom3):.0f}° (a leg "
+            "curl, which works the hamstrings), not a kick driven by the hip",
+            variant,
+            "knee_open3_deg",
+            "hip_rom_deg",
         )
     if variant == "quadruped" and f["hand_rise"] > p.max_hand_rise:
         return no(

@@ -698,3 +698,45 @@ def test_a_leg_that_only_comes_back_level_with_the_support_leg_is_not_a_kick(yaw
     kick, truth = analysed(10.0)
     assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
     assert kick.exercise.evidence["top_split3_deg"] == pytest.approx(30.0, abs=3.0)
+
+
+@pytest.mark.parametrize("yaw", [0.0, 30.0, -30.0])
+def test_a_knee_that_folds_more_than_the_hip_swings_is_a_leg_curl_not_a_kick(yaw):
+    """Standing hamstring curls filmed with the camera pitched 30 degrees down (draw 11 of the view
+    sweep, at +15, +30 and -30 degrees) were counted as standing kickbacks: the knee folded through
+    about 90 degrees and MediaPipe's 3-D thigh swung 27-32 degrees with it, past the 25 degrees a
+    kick must move. Reproduced on a standing swing of 30 degrees whose knee folds from 10 to 95
+    degrees with it: refused, where without the criterion it counts; a kick of 60 degrees whose
+    knee bends 25 degrees more at the top (0.42 of the swing; rendered kickbacks fold up to 0.71,
+    real ones 0.26) counts."""
+    cfg = load_config()
+
+    def analysed(peak: float, knee_top: float, config=cfg):
+        pose, truth = make_pose_sequence(
+            variant="standing",
+            peak_hip_ext_deg=peak,
+            rest_hip_ext_deg=-45.0,
+            knee_flexion_top_deg=knee_top,
+            knee_flexion_rest_deg=10.0,
+            yaw_deg=yaw,
+            noise_px=1.0,
+            seed=5,
+        )
+        info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+        return analyze_pose(pose, info, config), truth
+
+    curl, truth = analysed(-15.0, 95.0)
+    assert not curl.exercise.is_kickback and curl.rep_count == 0
+    assert "the lower leg did the moving" in curl.exercise.reason
+    ev = curl.exercise.evidence
+    fold = -ev["knee_open3_deg"] / max(ev["hip_rom_deg"], ev["hip_rom3_deg"])
+    assert fold > 2.0  # 85 degrees of knee against about 30 of hip
+    off = cfg.model_copy(
+        update={"gate": cfg.gate.model_copy(update={"max_knee_fold_ratio": 10.0})}
+    )
+    fooled, _ = analysed(-15.0, 95.0, off)
+    assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
+    kick, truth = analysed(15.0, 35.0)
+    assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
+    ev = kick.exercise.evidence
+    assert -ev["knee_open3_deg"] == pytest.approx(25.0, abs=5.0)
