@@ -658,6 +658,21 @@ def test_a_support_hip_that_ranges_as_far_as_the_kick_in_its_own_rhythm_is_not_a
     assert wobble.rep_count == truth.n_reps
 
 
+def _standing_swing(config, *, yaw: float, seed: int, **swing):
+    """A standing kickback of ``make_pose_sequence`` with the swing's angles in ``swing``, seen
+    from ``yaw`` with 1 px of noise, analysed with ``config``: (report, truth)."""
+    pose, truth = make_pose_sequence(
+        variant="standing", yaw_deg=yaw, noise_px=1.0, seed=seed, **swing
+    )
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    return analyze_pose(pose, info, config), truth
+
+
+def _with_gate(cfg, **update):
+    """``cfg`` with some of the gate's thresholds changed (to switch one criterion off)."""
+    return cfg.model_copy(update={"gate": cfg.gate.model_copy(update=update)})
+
+
 @pytest.mark.parametrize("yaw", [0.0, 30.0, -40.0])
 def test_a_leg_that_only_comes_back_level_with_the_support_leg_is_not_a_kick(yaw):
     """Curtsy lunges filmed 45 degrees from behind were counted as standing kickbacks (draws 0, 4
@@ -669,31 +684,18 @@ def test_a_leg_that_only_comes_back_level_with_the_support_leg_is_not_a_kick(yaw
     behind the support thigh: refused, where without the criterion it counts; the same swing
     carried on to 10 degrees past the trunk line (30 apart) is a kick and counts."""
     cfg = load_config()
+    lunge = dict(trunk_hinge_deg=20.0, rest_hip_ext_deg=-85.0, knee_flexion_top_deg=5.0)
+    lunge.update(knee_flexion_rest_deg=80.0, yaw=yaw, seed=2)
 
     def analysed(peak: float, config=cfg):
-        pose, truth = make_pose_sequence(
-            variant="standing",
-            trunk_hinge_deg=20.0,
-            peak_hip_ext_deg=peak,
-            rest_hip_ext_deg=-85.0,
-            knee_flexion_top_deg=5.0,
-            knee_flexion_rest_deg=80.0,
-            yaw_deg=yaw,
-            noise_px=1.0,
-            seed=2,
-        )
-        info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
-        return analyze_pose(pose, info, config), truth
+        return _standing_swing(config, peak_hip_ext_deg=peak, **lunge)
 
     level, truth = analysed(-8.0)
     assert not level.exercise.is_kickback and level.rep_count == 0
     assert "only level with the other one" in level.exercise.reason
     ev = level.exercise.evidence
     assert 5.0 < max(ev["top_split_deg"], ev["top_split3_deg"]) < cfg.gate.min_top_split_deg
-    off = cfg.model_copy(
-        update={"gate": cfg.gate.model_copy(update={"min_top_split_deg": 0.01})}
-    )
-    fooled, _ = analysed(-8.0, off)
+    fooled, _ = analysed(-8.0, _with_gate(cfg, min_top_split_deg=0.01))
     assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
     kick, truth = analysed(10.0)
     assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
@@ -712,18 +714,15 @@ def test_a_knee_that_folds_more_than_the_hip_swings_is_a_leg_curl_not_a_kick(yaw
     cfg = load_config()
 
     def analysed(peak: float, knee_top: float, config=cfg):
-        pose, truth = make_pose_sequence(
-            variant="standing",
+        return _standing_swing(
+            config,
             peak_hip_ext_deg=peak,
             rest_hip_ext_deg=-45.0,
             knee_flexion_top_deg=knee_top,
             knee_flexion_rest_deg=10.0,
-            yaw_deg=yaw,
-            noise_px=1.0,
+            yaw=yaw,
             seed=5,
         )
-        info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
-        return analyze_pose(pose, info, config), truth
 
     curl, truth = analysed(-15.0, 95.0)
     assert not curl.exercise.is_kickback and curl.rep_count == 0
@@ -731,10 +730,7 @@ def test_a_knee_that_folds_more_than_the_hip_swings_is_a_leg_curl_not_a_kick(yaw
     ev = curl.exercise.evidence
     fold = -ev["knee_open3_deg"] / max(ev["hip_rom_deg"], ev["hip_rom3_deg"])
     assert fold > 2.0  # 85 degrees of knee against about 30 of hip
-    off = cfg.model_copy(
-        update={"gate": cfg.gate.model_copy(update={"max_knee_fold_ratio": 10.0})}
-    )
-    fooled, _ = analysed(-15.0, 95.0, off)
+    fooled, _ = analysed(-15.0, 95.0, _with_gate(cfg, max_knee_fold_ratio=10.0))
     assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
     kick, truth = analysed(15.0, 35.0)
     assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
