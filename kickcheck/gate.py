@@ -16,9 +16,10 @@ others swing the hip too. Every criterion here comes from the movement itself:
   ``standing_min_trunk_pitch_deg`` above horizontal, on a straight, near-vertical support leg). A
   body whose knees rise above the hips with the trunk flat is lying down: on its back (a bridge)
   when the face points up, face down (a superman) otherwise.
-- **plane of motion**: extension, not abduction: in a side view the thigh keeps its length in the
-  image through the kick; a thigh that shortens is swinging out sideways (a fire hydrant). From
-  any view, a bent leg swung back turns its shank with the thigh, while a bent leg lifted out to
+- **plane of motion**: extension, not abduction: in 3-D, the swing moves the thigh in the body's
+  sagittal plane and brings it into line with the trunk (a thigh's shortening in the image of a
+  side view, ``max_thigh_shortening``, is still measured but off by default). From any view, a
+  bent leg swung back turns its shank with the thigh, while a bent leg lifted out to
   the side turns about its shank's own line, which keeps its direction (``max_shank_turn_ratio``,
   unless the knee opens, as in a straight-leg kick). And the shank never turns against the
   thigh by more than a fraction of its swing (``max_shank_counter_turn_ratio``): a kick carries the
