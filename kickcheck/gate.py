@@ -9,8 +9,8 @@ others swing the hip too. Every criterion here comes from the movement itself:
   one from the bottom of the kick to its top (``max_other_leg_ratio``), nor range over most of the
   working hip's range in any rhythm (``max_support_hip_range_ratio``); at the tops the working
   thigh is behind the support one, not level with it (``min_top_split_deg``: a leg rising out of
-  a lunge moves in front of the body); and the trunk must not tip with it (``max_trunk_ratio``). If the hips hardly move, the gate names what did move
-  (an arm, the lower leg, the trunk).
+  a lunge moves in front of the body); and the trunk must not tip with it (``max_trunk_ratio``).
+  If the hips hardly move, the gate names what did move (an arm, the lower leg, the trunk).
 - **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
   support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
   ``standing_min_trunk_pitch_deg`` above horizontal, on a straight, near-vertical support leg). A
@@ -608,8 +608,9 @@ def _judge(
     if fold > p.max_knee_fold_ratio:
         return no(
             f"the lower leg did the moving: the knee folded {-f['knee_open3_deg']:.0f}° with "
-            f"each swing while the hip ranged over only {max(f['hip_rom_deg'], rom3):.0f}° (a leg "
-            "curl, which works the hamstrings), not a kick driven by the hip",
+            f"each swing while the hip ranged over only {f['hip_rom_deg']:.0f}° in the image and "
+            f"{rom3:.0f}° in 3-D (a leg curl, which works the hamstrings), not a kick driven by "
+            "the hip",
             variant,
             "knee_open3_deg",
             "hip_rom_deg",

@@ -46,6 +46,11 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "hip_rom_deg": ("working hip's range of motion", "{:.0f}°"),
     "hip_top_deg": ("working hip's extension at the tops (past the trunk line)", "{:.0f}°"),
     "thigh_line_gap3_deg": ("working thigh's closest approach to the trunk line (3-D)", "{:.0f}°"),
+    "top_split_deg": ("how far the working thigh got behind the other one at the tops", "{:.0f}°"),
+    "top_split3_deg": (
+        "how far the working thigh got behind the other one at the tops (3-D)",
+        "{:.0f}°",
+    ),
     "other_hip_rom_deg": ("other hip's range of motion", "{:.0f}°"),
     "other_leg_follow": (
         "how far the other hip followed the working one (0 still, 1 together)",
