@@ -93,6 +93,8 @@ class GateConfig(_Section):
     #: the other hip's range of motion over the working hip's (image, by MediaPipe's labels)
     max_support_hip_range_ratio: Positive = Field(le=10)
     max_trunk_ratio: Positive = Field(le=10)
+    #: the trunk's pitch range in the image (within shots) over the working hip's range
+    max_trunk_range_ratio: Positive = Field(le=10)
     #: the image's shoulder flexion's rise with the kick (side views); a bird dog's is about 80
     max_arm_rise_image_deg: PositiveDegrees
     #: trunk lengths (3-D); a bird dog's hand rises about 1

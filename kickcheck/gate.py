@@ -9,7 +9,8 @@ others swing the hip too. Every criterion here comes from the movement itself:
   one from the bottom of the kick to its top (``max_other_leg_ratio``), nor range over most of the
   working hip's range in any rhythm (``max_support_hip_range_ratio``); at the tops the working
   thigh is behind the support one, not level with it (``min_top_split_deg``: a leg rising out of
-  a lunge moves in front of the body); and the trunk must not tip with it (``max_trunk_ratio``).
+  a lunge moves in front of the body); and the trunk must not tip with it (``max_trunk_ratio``),
+  nor range in any rhythm over half the hip's range (``max_trunk_range_ratio``).
   If the hips hardly move, the gate names what did move (an arm, the lower leg, the trunk).
 - **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
   support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
@@ -49,6 +50,19 @@ from kickcheck.types import Exercise, Kinematics
 def _spread(x: np.ndarray) -> float:
     x = x[np.isfinite(x)]
     return float(np.percentile(x, 95) - np.percentile(x, 5)) if x.size >= 3 else 0.0
+
+
+def _spread_within_shots(x: np.ndarray, shots: np.ndarray | None) -> float:
+    """``_spread`` of ``x`` about each shot's own median: how far ``x`` ranges within the shots,
+    not between them (a cut to another camera changes an image angle without the body moving)."""
+    if shots is None:
+        return _spread(x)
+    about = np.full(len(x), np.nan)
+    for shot in np.unique(shots):
+        here = (shots == shot) & np.isfinite(x)
+        if here.any():
+            about[here] = x[here] - np.median(x[here])
+    return _spread(about)
 
 
 def _pct(x: np.ndarray, q: float) -> float:
@@ -211,6 +225,12 @@ def gate_features(
         "trunk_follow": lever
         if np.isfinite(thigh_elev).any()
         else _follow(hip, kin["trunk_pitch"]),
+        # How far the trunk tips in the image within the shots, as a fraction of the working
+        # hip's range (the larger of the image and 3-D readings): about 0 for a kick on a still
+        # trunk, near 1 for a hinge. Unlike the follow above it does not ask when the trunk
+        # tips, so a trunk that lags the leg (the leg back down before the trunk rises) counts.
+        "trunk_range_ratio": _spread_within_shots(kin["trunk_pitch"], shots)
+        / max(_spread(hip), _spread(hip3) if np.isfinite(hip3).any() else 0.0, 1e-6),
         "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
         "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
@@ -541,6 +561,16 @@ def _judge(
             "the trunk swung with the leg (as in a single-leg deadlift or back extension) instead of the thigh moving on a still trunk",
             variant,
             "trunk_follow",
+        )
+    if f["trunk_range_ratio"] > p.max_trunk_range_ratio:
+        return no(
+            f"the trunk tipped through {f['trunk_range_ratio']:.0%} of the hip's range (it "
+            f"ranged {f['trunk_range_ratio'] * max(f['hip_rom_deg'], rom3):.0f}° in the image "
+            f"against the hip's {max(f['hip_rom_deg'], rom3):.0f}°): the body hinged, as in a "
+            "single-leg deadlift or a good morning, instead of the thigh moving on a still trunk",
+            variant,
+            "trunk_range_ratio",
+            "hip_rom_deg",
         )
     support = f["other_hip_rom_deg"] / max(f["hip_rom_deg"], 1e-6)
     if support > p.max_support_hip_range_ratio:

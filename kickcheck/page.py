@@ -57,6 +57,10 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
         "{:.2f}",
     ),
     "trunk_follow": ("how far the trunk tipped with the kick (0 still, 1 with the leg)", "{:.2f}"),
+    "trunk_range_ratio": (
+        "how far the trunk tipped, over the hip's range (0 still, 1 as far as the hip)",
+        "{:.2f}",
+    ),
     "trunk_pitch_deg": ("trunk pitch (0 horizontal, 90 upright)", "{:.0f}°"),
     "trunk_rom_deg": ("trunk's range of motion", "{:.0f}°"),
     "thigh_rom_deg": ("working thigh's range of motion", "{:.0f}°"),
