@@ -101,6 +101,8 @@ class GateConfig(_Section):
     max_hand_rise: Positive = Field(le=5)
     #: the upper arm's change of angle to the trunk (3-D) with the kick; a bird dog's is about 80
     max_arm_rise_deg: PositiveDegrees
+    #: trunk lengths (image) a wrist moves forward along the trunk with the kick; a bird dog's ~1
+    max_hand_forward: Positive = Field(le=5)
     max_thigh_shortening: Fraction
     #: the working shank's turn in the image over the thigh's, with a knee that does not open
     max_shank_turn_ratio: Fraction

@@ -85,6 +85,28 @@ def _hand_rise(hip: np.ndarray, world: np.ndarray) -> float:
     return _change(hip, -drop / np.nanmedian(trunk))
 
 
+def _hand_forward(hip: np.ndarray, xy: np.ndarray) -> float:
+    """How far the more forward-moving wrist moves ahead along the trunk with the kick, in the
+    image: its position ahead of the mid-shoulder along the hip-to-shoulder line, in the clip's
+    median trunk lengths, at the working hip's tops minus at its bottoms (``_change``). A hand on
+    the floor: about 0 (the shoulders rock a little over it). A bird dog's reaching hand: about 1
+    (from under the shoulder to an arm's length ahead). Both wrists are read, so swapped labels
+    do not matter."""
+    sh = (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER]) / 2
+    axis = sh - (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) / 2
+    length = np.hypot(*axis.T)
+    scale = np.nanmedian(length) if np.isfinite(length).any() else np.nan
+    if not scale > 0:
+        return float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ahead = axis / length[:, None]
+    reach = [
+        _change(hip, np.einsum("ij,ij->i", xy[:, wrist] - sh, ahead) / scale)
+        for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST)
+    ]
+    return float(np.nanmax(reach)) if np.isfinite(reach).any() else float("nan")
+
+
 def _arm_rise(hip: np.ndarray, kin: Kinematics) -> float:
     """How far the more raised upper arm swings forward with the kick: its angle to the trunk
     (3-D, ``spatial``'s arm_raise3) at the working hip's tops minus at its bottoms, in degrees.
@@ -213,6 +235,7 @@ def gate_features(
         "view_yaw_deg": _pct(kin["view_yaw"], 50),
         "hand_rise": _hand_rise(hip, world),
         "arm_rise3_deg": _arm_rise(hip, kin),
+        "hand_forward": _hand_forward(hip, xy),
         "other_hip_rom_deg": _spread(per_leg(kin, "hip_ext", ~right)),
         "other_leg_follow": min(
             _follow(hip, per_leg(kin, "hip_ext", ~right)),
@@ -665,6 +688,14 @@ def _judge(
             f"more at the tops: a bird dog), not a kickback",
             variant,
             "arm_rise_deg",
+        )
+    if variant == "quadruped" and f["hand_forward"] > p.max_hand_forward:
+        return no(
+            f"a hand moved forward along the body with each kick ({f['hand_forward']:.1f} trunk "
+            "lengths further ahead of the shoulders at the tops: a bird dog's reach), not a "
+            "kickback",
+            variant,
+            "hand_forward",
         )
     if view == "side" and f["thigh_shortening"] > p.max_thigh_shortening:
         return no(

@@ -57,6 +57,10 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
         "{:.2f}",
     ),
     "trunk_follow": ("how far the trunk tipped with the kick (0 still, 1 with the leg)", "{:.2f}"),
+    "hand_forward": (
+        "how far a hand moved forward along the body with the kick (trunk lengths)",
+        "{:.2f}",
+    ),
     "trunk_range_ratio": (
         "how far the trunk tipped, over the hip's range (0 still, 1 as far as the hip)",
         "{:.2f}",

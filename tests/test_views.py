@@ -840,3 +840,47 @@ def test_a_trunk_that_tips_through_most_of_the_hips_range_is_a_hinge_whenever_it
     assert kick.exercise.evidence["trunk_range_ratio"] < 0.1
     without = analyze_pose(hinge, info, _with_gate(cfg, max_trunk_range_ratio=10.0))
     assert "the trunk tipped through" not in without.exercise.reason
+
+
+def _wrist_reaching_at_tops(pose, truth, reach: float):
+    """The image landmarks with the wrist opposite the working leg carried forward along the
+    trunk line by ``reach`` trunk lengths times the kick's phase (elbow, hand and fingers with it),
+    while its 3-D position and the image arm's angle at the shoulder stay as they were: a bird
+    dog's reaching hand, whose arm MediaPipe reads still hanging."""
+    from kickcheck.landmarks import Landmark as L
+
+    side = "LEFT" if truth.working_side == "right" else "RIGHT"
+    xyzv = pose.xyzv.copy()
+    sh = (xyzv[:, L.LEFT_SHOULDER, :2] + xyzv[:, L.RIGHT_SHOULDER, :2]) / 2
+    axis = sh - (xyzv[:, L.LEFT_HIP, :2] + xyzv[:, L.RIGHT_HIP, :2]) / 2
+    shift = reach * np.asarray(truth.phase)[:, None] * axis
+    for j in ("WRIST", "PINKY", "INDEX", "THUMB"):
+        xyzv[:, L[f"{side}_{j}"], :2] += shift
+    return dataclasses.replace(pose, xyzv=xyzv)
+
+
+@pytest.mark.parametrize("yaw", [0.0, 30.0, -30.0])
+def test_a_hand_that_moves_forward_along_the_body_with_the_kick_is_a_bird_dog(yaw):
+    """Bird dogs filmed 30-45 degrees off the side (draws 9 and 11 of the view sweep, and two
+    more with the phone tilted) were counted as straight-leg kickbacks: MediaPipe read the
+    reaching arm's angle still hanging, in the image and in 3-D, so none of the arm criteria
+    fired, while its wrist moved forward along the body by 0.5-0.8 trunk lengths at each top.
+    Reproduced on a straight-leg kickback whose opposite wrist moves forward 0.7 trunk lengths
+    with the kick in the image only: refused as a bird dog, where without the criterion it counts;
+    the same kick with its hands still counts (kickbacks read 0.27 at most on the sweep, 0.10 in
+    real clips)."""
+    cfg = load_config()
+    pose, truth = make_pose_sequence(
+        variant="quadruped", knee_flexion_top_deg=5.0, yaw_deg=yaw, noise_px=1.0, seed=9
+    )
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    reaching = _wrist_reaching_at_tops(pose, truth, 0.7)
+    dog = analyze_pose(reaching, info, cfg)
+    assert not dog.exercise.is_kickback and dog.rep_count == 0
+    assert "a hand moved forward along the body" in dog.exercise.reason
+    assert dog.exercise.evidence["hand_forward"] == pytest.approx(0.7, abs=0.12)
+    fooled = analyze_pose(reaching, info, _with_gate(cfg, max_hand_forward=10.0))
+    assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
+    kick = analyze_pose(pose, info, cfg)
+    assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
+    assert abs(kick.exercise.evidence["hand_forward"]) < 0.1
