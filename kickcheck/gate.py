@@ -27,7 +27,9 @@ others swing the hip too. Every criterion here comes from the movement itself:
   foot back with the thigh; a knee driven in under the chest and pushed back out (a mountain
   climber) folds and opens the knee by more than the thigh swings. Nor does the knee fold with
   the kick by most of the thigh's swing (``max_knee_fold_ratio``): that is a leg curl. And on
-  all fours both hands stay down: an arm reaching forward with the kick is a bird dog.
+  all fours both hands stay down: an arm reaching forward with the kick is a bird dog, whether
+  its angle rises (``max_arm_rise_deg``) or only its hand moves ahead along the body in the image
+  (``max_hand_forward``: MediaPipe may leave a reaching arm's angle hanging).
 
 The working side is the leg whose hip moves most, read by MediaPipe's own left/right label after
 frame-to-frame label swaps are repaired (on the real clips we checked, that label was right).
@@ -691,7 +693,7 @@ def _judge(
         )
     if variant == "quadruped" and f["hand_forward"] > p.max_hand_forward:
         return no(
-            f"a hand moved forward along the body with each kick ({f['hand_forward']:.1f} trunk "
+            f"a hand moved forward along the body with each kick ({f['hand_forward']:.2f} trunk "
             "lengths further ahead of the shoulders at the tops: a bird dog's reach), not a "
             "kickback",
             variant,
