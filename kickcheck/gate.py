@@ -255,7 +255,7 @@ def gate_features(
         # trunk, near 1 for a hinge. Unlike the follow above it does not ask when the trunk
         # tips, so a trunk that lags the leg (the leg back down before the trunk rises) counts.
         "trunk_range_ratio": _spread_within_shots(kin["trunk_pitch"], shots)
-        / max(_spread(hip), _spread(hip3) if np.isfinite(hip3).any() else 0.0, 1e-6),
+        / max(_spread(hip), _spread(hip3), 1e-6),
         "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
         "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
