@@ -324,6 +324,9 @@ VIEW_INDEPENDENT_EVIDENCE = frozenset(
         "trunk_follow",
         "hand_rise",
         "arm_rise3_deg",
+        # Read by the gate only through its sign (``lying``): whether the support knee is above the
+        # hips in the picture. A camera turned about the vertical keeps that order.
+        "support_knee_drop",
     }
 )
 
@@ -343,14 +346,34 @@ POSTURE_KEYS = (
 )
 
 
+#: The features behind a "lying" rejection (``lying``), which holds from any camera angle.
+LYING_KEYS = ("support_knee_drop", "face_up", "trunk_pitch_deg")
+
+
+def lying(f: dict[str, float], p: GateConfig) -> str | None:
+    """What was seen when the body lies on its back or face down, else None.
+
+    The support knee level with or above the hips decides it: on all fours or standing it is always
+    well below them (a kneeling knee is on the floor, a standing one under the hip). That is a
+    vertical order in the picture, which a turn of the camera about the vertical does not change,
+    so unlike the other postures this one is trusted beyond ``max_image_view_yaw_deg``. The flat
+    trunk only keeps a deep squat, its hips below its knees, out of it; the face tells back from
+    front."""
+    flat = abs(f["trunk_pitch_deg"]) <= p.quadruped_max_trunk_pitch_deg
+    if not (flat and f["support_knee_drop"] < 0.0):
+        return None
+    if f["face_up"] > 0.05:
+        return "the body is lying on its back (knees above the hips), not on all fours"
+    return "the body is lying face down (knees level with the hips), not on all fours"
+
+
 def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
     """("quadruped" | "standing" | None, description of what was seen)."""
     pitch = f["trunk_pitch_deg"]
     flat = abs(pitch) <= p.quadruped_max_trunk_pitch_deg
-    if flat and f["support_knee_drop"] < 0.0:
-        if f["face_up"] > 0.05:
-            return None, "the body is lying on its back (knees above the hips), not on all fours"
-        return None, "the body is lying face down (knees level with the hips), not on all fours"
+    down = lying(f, p)
+    if down is not None:
+        return None, down
     kneeling = (
         flat
         and f["hand_drop"] > 0.3
@@ -574,7 +597,10 @@ def _judge(
     if force_variant is not None:
         variant = force_variant
     if variant is None:
-        return no(seen, None, *POSTURE_KEYS)
+        if lying(f, p) is not None:
+            return no(seen, None, *LYING_KEYS)
+        # Every other posture is read in the picture only (``support_knee_drop`` by its size).
+        return no(seen, None, *(k for k in POSTURE_KEYS if k != "support_knee_drop"))
     if f["other_leg_follow"] > p.max_other_leg_ratio:
         return no(
             "both legs moved together (as in a bridge, squat, deadlift or lunge), not one leg kicking back",

@@ -143,6 +143,29 @@ def test_near_front_or_rear_views_cannot_tell(exercise, yaw):
     assert e.view == ("front" if yaw > 0 else "rear")
 
 
+@pytest.mark.parametrize("yaw", [-55.0, 50.0, 55.0])
+@pytest.mark.parametrize("exercise", ["glute_bridge", "single_leg_bridge"])
+def test_a_body_lying_on_its_back_is_refused_beyond_45_degrees_too(exercise, yaw):
+    """Rendered bridges and frog pumps filmed 45 degrees off the side, estimated a little further,
+    got "cannot tell": their posture, read in the picture, was not trusted there. But knees above
+    the hips is an order up and down, which a camera turned about the vertical keeps."""
+    report, _ = run(exercise=exercise, yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=8)
+    e = report.exercise
+    assert abs(e.view_yaw_deg) > load_config().gate.max_image_view_yaw_deg
+    assert e.outcome == "not_kickback" and report.rep_count == 0, e.reason
+    assert "lying on its back" in e.reason
+    assert e.evidence["support_knee_drop"] < 0.0
+
+
+@pytest.mark.parametrize("yaw", [-85.0, -60.0, -30.0, 0.0, 30.0, 60.0, 85.0])
+@pytest.mark.parametrize("variant", ["quadruped", "forearms", "standing"])
+def test_a_kickbacks_support_knee_is_below_its_hips_from_any_angle(variant, yaw):
+    """What lets "lying" be read from any angle: a kickback's support knee is on the floor or under
+    a standing hip, well below the hips in the picture (rendered cells: 0.27 trunk lengths at
+    least, at every yaw and pitch up to 45 degrees)."""
+    report, _ = run(variant=variant, yaw_deg=yaw, n_reps=3, noise_px=1.5, seed=10)
+    assert report.exercise.evidence["support_knee_drop"] > 0.25
+
 def test_a_deep_bent_over_standing_kickback_is_standing():
     """A bent-over band kickback holds the trunk level on a straight, vertical support leg: it was
     refused as "flat but not kneeling". The support leg, not the trunk, tells standing from lying."""
