@@ -79,6 +79,9 @@ class GateConfig(_Section):
     declare it with its range and add it, commented, to the ``[gate]`` table of the TOML file."""
 
     min_detected_frac: Fraction
+    #: the shoulder and hip lines' share along the camera's vertical (3-D) from which the body
+    #: lies on its side; cos 45 degrees: nearer vertical than level
+    min_side_lying_vertical: Fraction
     max_view_yaw_deg: PositiveDegrees90
     max_image_view_yaw_deg: PositiveDegrees90
     min_hip_rom_deg: PositiveDegrees

@@ -16,7 +16,9 @@ others swing the hip too. Every criterion here comes from the movement itself:
   support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
   ``standing_min_trunk_pitch_deg`` above horizontal, on a straight, near-vertical support leg). A
   body whose knees rise above the hips with the trunk flat is lying down: on its back (a bridge)
-  when the face points up, face down (a superman) otherwise.
+  when the face points up, face down (a superman) otherwise. One whose shoulders and hips are
+  stacked one above the other lies on its side (a clamshell; ``min_side_lying_vertical``, in
+  3-D). Both lying postures are read from any camera angle.
 - **plane of motion**: extension, not abduction: in 3-D, the swing moves the thigh in the body's
   sagittal plane and brings it into line with the trunk (a thigh's shortening in the image of a
   side view, ``max_thigh_shortening``, is still measured but off by default). From any view, a
@@ -288,7 +290,21 @@ def gate_features(
             np.hypot(*(xy[:, L.LEFT_SHOULDER] - xy[:, L.RIGHT_SHOULDER]).T) / trunk_len, 50
         ),
         "right_leg_share_at_tops": float(np.mean(right[tops])) if tops.any() else 0.5,
+        # Lying on the side: the shoulder and hip lines both near the camera's vertical (3-D).
+        "side_lying3": min(
+            _vertical_share(world, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+            _vertical_share(world, L.LEFT_HIP, L.RIGHT_HIP),
+        ),
     }
+
+
+def _vertical_share(world: np.ndarray, a: L, b: L) -> float:
+    """The median share of the 3-D line from landmark ``b`` to ``a`` along the camera's vertical
+    (MediaPipe's world axes turn with the camera): 0 level and across the view, 1 vertical."""
+    d = world[:, a] - world[:, b]
+    n = np.linalg.norm(d, axis=1)
+    ok = np.isfinite(n) & (n > 0)
+    return float(np.median(np.abs(d[ok, 1]) / n[ok])) if ok.any() else float("nan")
 
 
 def _follow(work: np.ndarray, other: np.ndarray, signed: bool = False) -> float:
@@ -327,6 +343,7 @@ VIEW_INDEPENDENT_EVIDENCE = frozenset(
         # Read by the gate only through its sign (``lying``): whether the support knee is above the
         # hips in the picture. A camera turned about the vertical keeps that order.
         "support_knee_drop",
+        "side_lying3",
     }
 )
 
@@ -557,6 +574,16 @@ def _judge(
     if detected_frac < p.min_detected_frac:
         return no(
             f"a person was found in only {detected_frac:.0%} of the frames", None, "detected_frac"
+        )
+    if force_variant is None and f["side_lying3"] >= p.min_side_lying_vertical:
+        # Before the camera angle is weighed: a 3-D direction against the vertical, which a turn
+        # of the camera about the vertical keeps.
+        return no(
+            "the body is lying on its side (the shoulders and the hips stacked one above the "
+            f"other: {f['side_lying3']:.2f} of their width upright, in 3-D), as in a clamshell or a "
+            "side-lying leg raise, not on all fours or standing",
+            None,
+            "side_lying3",
         )
     seen_hip = np.isfinite(kin["hip_ext_left"])
     if scope is not None:

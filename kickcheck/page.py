@@ -57,6 +57,10 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
         "{:.2f}",
     ),
     "trunk_follow": ("how far the trunk tipped with the kick (0 still, 1 with the leg)", "{:.2f}"),
+    "side_lying3": (
+        "how far the shoulders and hips were stacked one above the other (0 level, 1 stacked; 3-D)",
+        "{:.2f}",
+    ),
     "hand_forward": (
         "how far a hand moved forward along the body with the kick (trunk lengths)",
         "{:.2f}",

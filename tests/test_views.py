@@ -157,14 +157,34 @@ def test_a_body_lying_on_its_back_is_refused_beyond_45_degrees_too(exercise, yaw
     assert e.evidence["support_knee_drop"] < 0.0
 
 
+@pytest.mark.parametrize("yaw", [-80.0, -45.0, 0.0, 45.0, 80.0])
+def test_a_body_lying_on_its_side_is_refused_from_any_angle(yaw):
+    """Rendered clamshells filmed from the front, the way they are filmed, said "cannot tell": a
+    body on its side shows the camera its front, which reads as a view 70-86 degrees off the side.
+    But its shoulders and hips are stacked one above the other, a 3-D direction against the
+    vertical that no turn of the camera about the vertical changes. A bridge laid on its side
+    stands in for a clamshell here."""
+    report, _ = run(exercise="glute_bridge", roll_deg=90.0, yaw_deg=yaw, n_reps=3, noise_px=1.0)
+    e = report.exercise
+    assert e.outcome == "not_kickback" and report.rep_count == 0, e.reason
+    assert "lying on its side" in e.reason
+    assert e.evidence["side_lying3"] > 0.95
+    # Rolled only part of the way (a body twisted 30 degrees): not on its side.
+    half, _ = run(exercise="glute_bridge", roll_deg=30.0, yaw_deg=yaw, n_reps=3, noise_px=1.0)
+    assert half.exercise.evidence["side_lying3"] == pytest.approx(np.sin(np.radians(30)), abs=0.1)
+    assert "lying on its side" not in half.exercise.reason
+
+
 @pytest.mark.parametrize("yaw", [-85.0, -60.0, -30.0, 0.0, 30.0, 60.0, 85.0])
 @pytest.mark.parametrize("variant", ["quadruped", "forearms", "standing"])
 def test_a_kickbacks_support_knee_is_below_its_hips_from_any_angle(variant, yaw):
-    """What lets "lying" be read from any angle: a kickback's support knee is on the floor or under
+    """What lets "lying" (on the back, face down or on the side) be read from any angle: a kickback's support knee is on the floor or under
     a standing hip, well below the hips in the picture (rendered cells: 0.27 trunk lengths at
     least, at every yaw and pitch up to 45 degrees)."""
     report, _ = run(variant=variant, yaw_deg=yaw, n_reps=3, noise_px=1.5, seed=10)
     assert report.exercise.evidence["support_knee_drop"] > 0.25
+    # ... and its shoulders and hips are level, not stacked (lying on the side).
+    assert report.exercise.evidence["side_lying3"] < 0.3
 
 def test_a_deep_bent_over_standing_kickback_is_standing():
     """A bent-over band kickback holds the trunk level on a straight, vertical support leg: it was
