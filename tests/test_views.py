@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from kickcheck.config import load_config
+from kickcheck.gate import _vertical_share
 from kickcheck.kinematics import compute_kinematics, per_leg, working_leg
 from kickcheck.pipeline import analyze_pose
 from kickcheck.shots import ShotDetector
@@ -173,6 +174,36 @@ def test_a_body_lying_on_its_side_is_refused_from_any_angle(yaw):
     half, _ = run(exercise="glute_bridge", roll_deg=30.0, yaw_deg=yaw, n_reps=3, noise_px=1.0)
     assert half.exercise.evidence["side_lying3"] == pytest.approx(np.sin(np.radians(30)), abs=0.1)
     assert "lying on its side" not in half.exercise.reason
+
+
+@pytest.mark.parametrize("variant", ["quadruped", "standing"])
+def test_a_set_filmed_after_the_person_lay_on_their_side_is_judged_on_its_kicks(variant):
+    """Side-lying is judged first and over the whole clip, so 20 s of lying on the side before
+    the set (a clamshell, a stretch) refuse the clip-wide reading; the set is then judged again on
+    its kicks alone, as after standing."""
+    kick, truth = make_pose_sequence(variant=variant, n_reps=3, noise_px=1.0, seed=4)
+    lie, _ = make_pose_sequence(
+        exercise="glute_bridge", roll_deg=90.0, n_reps=1, seed=4, width=kick.width
+    )
+    hip = [23, 24]
+    down, down_w = lie.xyzv[0].copy(), lie.world[0]
+    down[:, :2] += kick.xyzv[0, hip, :2].mean(0) - down[hip, :2].mean(0)
+    a = np.linspace(0.0, 1.0, 45)[:, None, None]
+    seg = np.concatenate([np.repeat(down[None], 600, 0), (1 - a) * down + a * kick.xyzv[0]])
+    seg_w = np.concatenate([np.repeat(down_w[None], 600, 0), (1 - a) * down_w + a * kick.world[0]])
+    seg = seg + np.random.default_rng(1).normal(0, 1.0, seg.shape) * [1, 1, 0, 0]
+    xyzv = np.concatenate([seg, kick.xyzv]).astype(np.float32)
+    world = np.concatenate([seg_w, kick.world]).astype(np.float32)
+    pose = dataclasses.replace(
+        kick, xyzv=xyzv, world=world, t_s=np.arange(len(xyzv)) / 30.0, back_sag=None, shot_id=None
+    )
+    # Over the whole clip the body lies on its side ...
+    share = min(_vertical_share(world, 11, 12), _vertical_share(world, 23, 24))
+    assert share >= load_config().gate.min_side_lying_vertical
+    report = _analysed(pose)
+    assert any("judged on its kicks alone" in w for w in report.warnings), report.warnings
+    assert report.exercise.is_kickback, report.exercise.reason
+    assert report.rep_count == truth.n_reps == 3
 
 
 @pytest.mark.parametrize("yaw", [-85.0, -60.0, -30.0, 0.0, 30.0, 60.0, 85.0])
