@@ -340,8 +340,9 @@ VIEW_INDEPENDENT_EVIDENCE = frozenset(
         "trunk_follow",
         "hand_rise",
         "arm_rise3_deg",
-        # Read by the gate only through its sign (``lying``): whether the support knee is above the
-        # hips in the picture. A camera turned about the vertical keeps that order.
+        # Named only by the "lying" rejection, which reads its sign (``lying``): whether the
+        # support knee is above the hips in the picture. A camera turned about the vertical keeps
+        # that order. (The other posture rejections leave it out of their evidence.)
         "support_knee_drop",
         "side_lying3",
     }
