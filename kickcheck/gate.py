@@ -51,9 +51,9 @@ from kickcheck.landmarks import Landmark as L
 from kickcheck.types import Exercise, Kinematics
 
 
-def _spread(x: np.ndarray) -> float:
+def _spread(x: np.ndarray, tail: float = 5.0) -> float:
     x = x[np.isfinite(x)]
-    return float(np.percentile(x, 95) - np.percentile(x, 5)) if x.size >= 3 else 0.0
+    return float(np.percentile(x, 100 - tail) - np.percentile(x, tail)) if x.size >= 3 else 0.0
 
 
 def _spread_within_shots(x: np.ndarray, shots: np.ndarray | None) -> float:
@@ -278,7 +278,7 @@ def gate_features(
         if tops.any()
         else 0.0,
         "support_knee_flex_deg": _pct(per_leg(kin, "knee_flex", ~right), 50),
-        "support_knee_rom_deg": _spread(per_leg(kin, "knee_flex", ~right)),
+        "support_knee_rom_deg": _spread(per_leg(kin, "knee_flex", ~right), tail=10.0),
         "support_thigh_pitch_deg": _pct(np.abs(per_leg(kin, "thigh_pitch", ~right)), 50),
         "support_knee_drop": _pct(knee_drop, 50),
         "support_ankle_drop": _pct(ankle_drop, 50),
