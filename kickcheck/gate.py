@@ -48,7 +48,7 @@ import numpy as np
 from kickcheck.config import GateConfig
 from kickcheck.kinematics import per_leg, working_leg
 from kickcheck.landmarks import Landmark as L
-from kickcheck.types import Exercise, Kinematics
+from kickcheck.types import Exercise, Kinematics, Rep
 
 
 def _spread(x: np.ndarray, tail: float = 5.0) -> float:
@@ -772,15 +772,18 @@ def _judge(
     )
 
 
-def top_below_trunk_line_deg(kin: Kinematics, right: np.ndarray, frame: int) -> float:
-    """How far below the trunk line the working thigh stays at one rep's top (degrees; <= 0 when
-    it reaches the line), by the 3-D measures the gate uses for the clip: the thigh's angle in
-    the body's sagittal plane and its height against the trunk line. The lower of the two counts;
-    NaN where neither could be measured."""
-    leg = "right" if right[frame] else "left"
-    vals = [
-        kin[f"hip_ext3_{leg}"][frame],
-        kin[f"thigh_elev3_{leg}"][frame] + kin["trunk_elev3"][frame],
-    ]
-    finite = [v for v in vals if np.isfinite(v)]
-    return float(-min(finite)) if finite else float("nan")
+def top_below_trunk_line_deg(kin: Kinematics, right: np.ndarray, rep: Rep) -> float:
+    """How far below the trunk line the working thigh stays at its highest in one rep (degrees;
+    <= 0 when it reaches the line), by the 3-D measures the gate uses for the clip: the thigh's
+    angle in the body's sagittal plane and its height against the trunk line. In each frame the
+    lower of the two counts; the rep's best frame, from its start to its end, is the answer (a
+    top that never comes near the line is the criterion, so a few frames misread at the top do
+    not decide it). NaN where neither could be measured."""
+    leg = "right" if right[rep.top_frame] else "left"
+    span = slice(rep.start_frame, rep.end_frame + 1)
+    both = np.stack(
+        [kin[f"hip_ext3_{leg}"][span], kin[f"thigh_elev3_{leg}"][span] + kin["trunk_elev3"][span]]
+    )
+    lower = np.min(np.where(np.isnan(both), np.inf, both), axis=0)
+    lower = lower[np.isfinite(lower)]
+    return float(-lower.max()) if lower.size else float("nan")

@@ -316,7 +316,8 @@ def working_leg(kin: Kinematics, force_side: str | None = None) -> np.ndarray:
 
     The working leg is read near the tops of the kick, where it is unmistakable: of the two hips,
     the one that is more extended (by more than 10 degrees) in the frames where the more extended
-    hip is in the upper half of its range. Every other frame takes the reading of the nearest such
+    hip is in the upper half of its range, once per top (each stretch of such frames takes the
+    reading of most of its frames). Every other frame takes the reading of the nearest such
     frame. Reading it per stretch rather than once per clip makes the signal immune to MediaPipe
     swapping the legs' labels for a stretch of frames (seen in a side-view clip after a pause, when
     the far leg's landmarks were uncertain) and to a person who switches legs between sets; reading
@@ -332,14 +333,27 @@ def working_leg(kin: Kinematics, force_side: str | None = None) -> np.ndarray:
     if finite.sum() < 2:
         return np.zeros(n, bool)
     lo5, hi95 = np.percentile(hi[finite], [5, 95])
-    sure = finite & (hi >= lo5 + 0.5 * (hi95 - lo5)) & (np.abs(right - left) > 10.0)
+    upper = finite & (hi >= lo5 + 0.5 * (hi95 - lo5))
+    sure = upper & (np.abs(right - left) > 10.0)
     if not sure.any():
         return np.nan_to_num(right, nan=-1e9) > np.nan_to_num(left, nan=-1e9)
+    # One reading per top: every stretch of frames in the upper half takes the side most of its
+    # sure frames give. A flicker of MediaPipe's for a few frames of a top (the support leg read
+    # higher than the kicking one) is then not a change of working leg in mid-kick.
+    is_right = right > left
+    edges = np.flatnonzero(np.diff(np.r_[0, upper.astype(np.int8), 0]))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        votes = sure[a:b]
+        if votes.any():
+            n_right = int(np.count_nonzero(is_right[a:b] & votes))
+            n_left = int(np.count_nonzero(votes)) - n_right
+            if n_right != n_left:
+                is_right[a:b] = n_right > n_left
     idx = np.flatnonzero(sure)
     nearest = idx[np.clip(np.searchsorted(idx, np.arange(n)), 0, len(idx) - 1)]
     prev = idx[np.clip(np.searchsorted(idx, np.arange(n)) - 1, 0, len(idx) - 1)]
     pick = np.where(np.abs(prev - np.arange(n)) < np.abs(nearest - np.arange(n)), prev, nearest)
-    return (right > left)[pick]
+    return is_right[pick]
 
 
 def per_leg(kin: Kinematics, name: str, right: np.ndarray) -> np.ndarray:

@@ -352,7 +352,7 @@ def analyze_pose(
         x
         for x in reps
         if not x.partial
-        and top_below_trunk_line_deg(kin, right, x.top_frame) > g.max_top_below_trunk_deg
+        and top_below_trunk_line_deg(kin, right, x) > g.max_top_below_trunk_deg
     ]
     if low:
         reps = renumber([x for x in reps if x not in low])

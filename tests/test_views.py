@@ -352,6 +352,69 @@ def test_a_support_foot_misread_for_a_few_frames_of_each_rep_is_not_a_bending_kn
     assert report.exercise.evidence["support_knee_rom_deg"] < 20.0
 
 
+# MediaPipe's indices: hip, knee, ankle, heel, toe of each leg
+_LEG = {"left": (23, 25, 27, 29, 31), "right": (24, 26, 28, 30, 32)}
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 0.0, 30.0])
+@pytest.mark.parametrize("variant", ["quadruped", "forearms"])
+def test_the_support_leg_read_above_the_kicking_one_for_a_few_frames_of_a_top_is_no_change_of_leg(
+    variant, yaw
+):
+    """On the view sweep (draw 11, forearms at +30 degrees, pitch 30), MediaPipe read the support
+    leg higher than the kicking one for 3 frames of one top (its hip 28 degrees extended, the
+    kicking hip 37 degrees flexed), and both labels read the hip up. That top was taken for the
+    other leg's, so both legs "moved" and the rep was dropped as a change of position: 2 of 3.
+    The working leg is read once per top, by most of its frames. Reproduced by putting the support
+    knee where the kicking one is, and the kicking knee halfway down, for 0.2 s of the
+    second top (the feet stay where they are, so the labels do not read as swapped)."""
+    pose, truth = make_pose_sequence(variant=variant, yaw_deg=yaw, n_reps=4, noise_px=1.0, seed=21)
+    flick = np.abs(pose.t_s - truth.rep_tops_s[1]) < 0.1
+    xyzv, world = pose.xyzv.copy(), pose.world.copy()
+    for arr in (xyzv, world):
+        work, support = arr[flick, 26, :3].copy(), arr[flick, 25, :3].copy()  # the knees
+        arr[flick, 25, :3] = work
+        arr[flick, 26, :3] = 0.5 * (work + support)
+    flickered = dataclasses.replace(pose, xyzv=xyzv, world=world)
+    kin = compute_kinematics(flickered, 30.0)[0]
+    assert np.nanmedian(kin["hip_ext_left"][flick] - kin["hip_ext_right"][flick]) > 10.0
+    report = _analysed(flickered)
+    assert report.exercise.is_kickback, report.exercise.reason
+    assert report.rep_count == truth.n_reps == 4
+    assert {r.side for r in report.reps} == {"right"}
+    assert not any("change" in w for w in report.warnings), report.warnings
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 0.0, 30.0])
+def test_a_kick_whose_depth_is_misread_at_its_top_is_still_counted(yaw):
+    """On the view sweep (draw 16, an all-fours kickback at -30 degrees, pitch 30), MediaPipe's
+    3-D thigh sank for the middle frames of one top (read 26 degrees below the trunk line at the
+    top frame, 15 degrees two frames before), and that rep was not counted: 2 of 3. A top that
+    never comes near the trunk line is the criterion, so the rep's best frame decides. Reproduced
+    by putting the 3-D kicking leg back where it was at the rep's start for 0.3 s of one top; a
+    swing whose thigh stays low through the whole top is still not a rep."""
+    pose, truth = make_pose_sequence(yaw_deg=yaw, n_reps=4, noise_px=1.0, seed=22)
+    t = pose.t_s
+    sink = np.abs(t - truth.rep_tops_s[2]) < 0.15
+    start = int(np.argmin(np.abs(t - truth.rep_starts_s[2])))
+    world = pose.world.copy()
+    for k in _LEG["right"][1:]:
+        world[sink, k] = world[start, k]
+    report = _analysed(dataclasses.replace(pose, world=world))
+    assert report.exercise.is_kickback, report.exercise.reason
+    assert report.rep_count == truth.n_reps == 4
+    assert not any("trunk line" in w for w in report.warnings), report.warnings
+    # the whole rep low in 3-D: not counted
+    low = np.zeros(len(t), bool)
+    low[truth.rep_start_frames[2] : truth.rep_start_frames[3]] = True
+    world = pose.world.copy()
+    for k in _LEG["right"][1:]:
+        world[low, k] = world[start, k]
+    report = _analysed(dataclasses.replace(pose, world=world))
+    assert report.rep_count == truth.n_reps - 1
+    assert any("trunk line" in w for w in report.warnings), report.warnings
+
+
 @pytest.mark.parametrize("yaw", [-30.0, 30.0])
 def test_a_bird_dog_is_refused_by_its_arm_even_when_the_hand_reads_low(yaw):
     """On the view sweep, bird dogs filmed 30 degrees off the side at a 30-degree pitch were
@@ -924,8 +987,8 @@ def test_a_trunk_that_tips_through_most_of_the_hips_range_is_a_hinge_whenever_it
     its 0.5, and MediaPipe's support hip ranged only 0.61 of the working one. Reproduced on a
     lever whose trunk lags the leg on the way down, with the follow criterion switched off (here
     it reads 0.3-0.5, at its limit's edge; in the renders it was fooled outright): the trunk
-    ranges over 0.6-0.7 of the hip's range and the clip is refused as a hinge, whatever the
-    timing. Kickbacks read 0.09 at most on the sweep and in real clips; a kick on a still trunk
+    ranges over 0.55-0.65 of the hip's range (the working hip's 127 degrees, read on the free leg
+    at every top) and the clip is refused as a hinge, whatever the timing. Kickbacks read 0.09 at most on the sweep and in real clips; a kick on a still trunk
     reads about 0.02 and counts."""
     cfg = _with_gate(load_config(), max_trunk_ratio=10.0)
     pose, truth = make_pose_sequence(variant="standing", yaw_deg=yaw, seed=4)
@@ -935,7 +998,7 @@ def test_a_trunk_that_tips_through_most_of_the_hips_range_is_a_hinge_whenever_it
     ev = report.exercise.evidence
     assert not report.exercise.is_kickback and report.rep_count == 0
     assert "the trunk tipped through" in report.exercise.reason
-    assert ev["trunk_range_ratio"] > cfg.gate.max_trunk_range_ratio + 0.1
+    assert ev["trunk_range_ratio"] > cfg.gate.max_trunk_range_ratio + 0.05
     assert ev["trunk_rom_deg"] == pytest.approx(80.0, abs=8.0)
     kick, truth = _standing_swing(cfg, yaw=yaw, seed=4)
     assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
