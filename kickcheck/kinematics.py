@@ -39,7 +39,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from kickcheck.cleaning import interpolate_gaps, lowpass, lr_swap_mask, mirror_labels
+from kickcheck.cleaning import (
+    finite_runs,
+    interpolate_gaps,
+    lowpass,
+    lr_swap_mask,
+    mirror_labels,
+)
 from kickcheck.landmarks import Landmark as L
 from kickcheck.spatial import SPATIAL_NAMES, spatial_angles
 from kickcheck.types import Kinematics, PoseSequence
@@ -341,8 +347,7 @@ def working_leg(kin: Kinematics, force_side: str | None = None) -> np.ndarray:
     # sure frames give. A flicker of MediaPipe's for a few frames of a top (the support leg read
     # higher than the kicking one) is then not a change of working leg in mid-kick.
     is_right = right > left
-    edges = np.flatnonzero(np.diff(np.r_[0, upper.astype(np.int8), 0]))
-    for a, b in zip(edges[::2], edges[1::2], strict=True):
+    for a, b in finite_runs(upper):
         votes = sure[a:b]
         if votes.any():
             n_right = int(np.count_nonzero(is_right[a:b] & votes))
