@@ -781,9 +781,8 @@ def top_below_trunk_line_deg(kin: Kinematics, right: np.ndarray, rep: Rep) -> fl
     not decide it). NaN where neither could be measured."""
     leg = "right" if right[rep.top_frame] else "left"
     span = slice(rep.start_frame, rep.end_frame + 1)
-    both = np.stack(
-        [kin[f"hip_ext3_{leg}"][span], kin[f"thigh_elev3_{leg}"][span] + kin["trunk_elev3"][span]]
+    lower = np.fmin(  # fmin: NaN only where both are
+        kin[f"hip_ext3_{leg}"][span], kin[f"thigh_elev3_{leg}"][span] + kin["trunk_elev3"][span]
     )
-    lower = np.min(np.where(np.isnan(both), np.inf, both), axis=0)
     lower = lower[np.isfinite(lower)]
     return float(-lower.max()) if lower.size else float("nan")
