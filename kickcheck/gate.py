@@ -12,8 +12,10 @@ others swing the hip too. Every criterion here comes from the movement itself:
   a lunge moves in front of the body); and the trunk must not tip with it (``max_trunk_ratio``),
   nor range in any rhythm over half the hip's range (``max_trunk_range_ratio``).
   If the hips hardly move, the gate names what did move (an arm, the lower leg, the trunk).
-- **posture**: on all fours (trunk near horizontal, hands or forearms below the shoulders, the
-  support knee below the hip and bent, as when kneeling) or standing (trunk hinged at least
+- **posture**: on all fours (trunk near horizontal in the picture or near the line from the
+  support knee to the hands, which lies on the floor and tips with it when the camera looks down
+  from an angle; hands or forearms below the shoulders; the support knee below the hip and bent,
+  as when kneeling, in the picture or in 3-D) or standing (trunk hinged at least
   ``standing_min_trunk_pitch_deg`` above horizontal, on a straight, near-vertical support leg). A
   body whose knees rise above the hips with the trunk flat is lying down: on its back (a bridge)
   when the face points up, face down (a superman) otherwise. One whose shoulders and hips are
@@ -207,6 +209,7 @@ def gate_features(
         pick(L.LEFT_KNEE, L.RIGHT_KNEE, False),
         pick(L.LEFT_ANKLE, L.RIGHT_ANKLE, False),
     )
+    wrists = (xy[:, L.LEFT_WRIST] + xy[:, L.RIGHT_WRIST]) / 2
     thigh_len = np.where(np.isfinite(hip), np.hypot(*(w_knee - w_hip).T) / trunk_len, np.nan)
     # Frames near the tops of the working hip (its top 15%) versus all frames.
     top_thr = _pct(hip, 85)
@@ -259,6 +262,11 @@ def gate_features(
         "trunk_range_ratio": _spread_within_shots(kin["trunk_pitch"], shots)
         / max(_spread(hip), _spread(hip3), 1e-6),
         "trunk_pitch_deg": _pct(kin["trunk_pitch"], 50),
+        # The trunk's pitch against the line from the support knee to the hands, in the image: on
+        # all fours that line lies on the floor, so a camera looking down from above, which tips
+        # both, leaves their difference (lines that are near parallel in space stay near parallel
+        # in the picture).
+        "trunk_to_floor_deg": _pct(kin["trunk_pitch"] - _image_pitch(wrists - s_knee), 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
         "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
         "knee_rom_deg": _spread(per_leg(kin, "knee_flex", right)),
@@ -278,6 +286,9 @@ def gate_features(
         if tops.any()
         else 0.0,
         "support_knee_flex_deg": _pct(per_leg(kin, "knee_flex", ~right), 50),
+        # The same in 3-D: seen from behind and above, a kneeling leg's shank points back toward
+        # the camera and its picture nearly continues the thigh's line.
+        "support_knee_flex3_deg": _pct(per_leg(kin, "knee_flex3", ~right), 50),
         "support_knee_rom_deg": _spread(per_leg(kin, "knee_flex", ~right), tail=10.0),
         "support_thigh_pitch_deg": _pct(np.abs(per_leg(kin, "thigh_pitch", ~right)), 50),
         "support_knee_drop": _pct(knee_drop, 50),
@@ -296,6 +307,12 @@ def gate_features(
             _vertical_share(world, L.LEFT_HIP, L.RIGHT_HIP),
         ),
     }
+
+
+def _image_pitch(v: np.ndarray) -> np.ndarray:
+    """The elevation of image vectors [T,2] above the image's horizontal, in degrees, whichever
+    way they point (as ``kinematics``' trunk pitch: y grows downward)."""
+    return np.degrees(np.arctan2(-v[:, 1], np.abs(v[:, 0])))
 
 
 def _vertical_share(world: np.ndarray, a: L, b: L) -> float:
@@ -355,9 +372,11 @@ ABDUCTION_NAMED_DEG = 15.0
 #: The features ``posture`` reads (the evidence behind a posture rejection).
 POSTURE_KEYS = (
     "trunk_pitch_deg",
+    "trunk_to_floor_deg",
     "hand_drop",
     "support_knee_drop",
     "support_knee_flex_deg",
+    "support_knee_flex3_deg",
     "support_ankle_drop",
     "face_up",
     "support_knee_rom_deg",
@@ -389,14 +408,19 @@ def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
     """("quadruped" | "standing" | None, description of what was seen)."""
     pitch = f["trunk_pitch_deg"]
     flat = abs(pitch) <= p.quadruped_max_trunk_pitch_deg
+    # On all fours the trunk is also near the line from the support knee to the hands, which lies
+    # on the floor: a camera looking down from an oblique angle tips the trunk and that line alike
+    # in the picture (``trunk_to_floor_deg``). The descriptions of what else was seen below stay on
+    # the picture's own level.
+    along_floor = abs(f.get("trunk_to_floor_deg", np.nan)) <= p.quadruped_max_trunk_pitch_deg
     down = lying(f, p)
     if down is not None:
         return None, down
     kneeling = (
-        flat
+        (flat or along_floor)
         and f["hand_drop"] > 0.3
         and f["support_knee_drop"] > 0.3
-        and f["support_knee_flex_deg"] >= 45.0
+        and np.fmax(f["support_knee_flex_deg"], f.get("support_knee_flex3_deg", np.nan)) >= 45.0
     )
     standing = (
         pitch >= p.standing_min_trunk_pitch_deg

@@ -70,6 +70,10 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
         "{:.2f}",
     ),
     "trunk_pitch_deg": ("trunk pitch (0 horizontal, 90 upright)", "{:.0f}°"),
+    "trunk_to_floor_deg": (
+        "trunk pitch against the line from the support knee to the hands (0 along it)",
+        "{:.0f}°",
+    ),
     "trunk_rom_deg": ("trunk's range of motion", "{:.0f}°"),
     "thigh_rom_deg": ("working thigh's range of motion", "{:.0f}°"),
     "knee_rom_deg": ("working knee's range of motion", "{:.0f}°"),
@@ -82,6 +86,7 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "knee_open3_deg": ("working knee's opening with the kick (3-D)", "{:+.0f}°"),
     "thigh_shortening": ("working thigh's shortening in the image at the tops", "{:.0%}"),
     "support_knee_flex_deg": ("support knee's bend", "{:.0f}°"),
+    "support_knee_flex3_deg": ("support knee's bend (3-D)", "{:.0f}°"),
     "support_thigh_pitch_deg": ("support thigh's tilt from vertical", "{:.0f}°"),
     "support_knee_drop": ("support knee below the hip (trunk lengths)", "{:.2f}"),
     "support_ankle_drop": ("support ankle below the hip (trunk lengths)", "{:.2f}"),

@@ -45,6 +45,69 @@ def test_oblique_kickbacks_are_accepted_and_counted(variant, yaw):
     assert report.exercise.view == ("rear" if yaw < 0 else "front") + "-oblique"
 
 
+@pytest.mark.parametrize("yaw", [-45.0, -30.0, 0.0, 30.0, 45.0])
+@pytest.mark.parametrize("variant", ["quadruped", "forearms"])
+def test_a_camera_looking_down_on_a_kickback_on_all_fours_still_sees_all_fours(variant, yaw):
+    """On the view sweep (draws 14 and 16, pitch 30), kickbacks on the forearms filmed 45 degrees
+    front-oblique were refused: "neither on all fours nor standing hinged". Their trunk slopes down
+    to the shoulders, and a camera looking down from a front-oblique angle steepens that slope in
+    the picture, past the 40 degrees allowed from level (the synthetic one reads -46). The line
+    from the support knee to the hands lies on the floor and is steepened with it, so the trunk
+    against that line still reads near level (-11)."""
+    report, truth = run(
+        variant=variant, yaw_deg=yaw, pitch_deg=30.0, n_reps=3, noise_px=1.0, seed=5
+    )
+    e = report.exercise
+    assert e.is_kickback and e.variant == "quadruped", e.reason
+    assert report.rep_count == truth.n_reps == 3
+    assert abs(e.evidence["trunk_to_floor_deg"]) < 25.0
+    if variant == "forearms" and yaw == 45.0:
+        assert e.evidence["trunk_pitch_deg"] < -40.0  # the picture alone would not say all fours
+
+
+def _shank_folded_in_the_picture(pose, side: str, knee_deg: float):
+    """The picture of ``side``'s lower leg (ankle, heel, toes) turned about the knee until the
+    knee's angle in the image is ``knee_deg``; the 3-D landmarks are left as they are."""
+    hip, knee, ankle, heel, toe = _LEG[side]
+    xyzv = pose.xyzv.copy()
+    xy = xyzv[..., :2]
+    thigh = xy[:, knee] - xy[:, hip]
+    shank = xy[:, ankle] - xy[:, knee]
+    a_thigh = np.arctan2(thigh[:, 1], thigh[:, 0])
+    a_shank = np.arctan2(shank[:, 1], shank[:, 0])
+    bend = (a_shank - a_thigh + np.pi) % (2 * np.pi) - np.pi  # the knee's signed angle now
+    turn = np.sign(bend) * np.radians(knee_deg) - bend
+    c, s = np.cos(turn)[:, None], np.sin(turn)[:, None]
+    for k in (ankle, heel, toe):
+        d = xy[:, k] - xy[:, knee]
+        xy[:, k] = xy[:, knee] + np.concatenate(
+            [c * d[:, :1] - s * d[:, 1:], s * d[:, :1] + c * d[:, 1:]], 1
+        )
+    return dataclasses.replace(pose, xyzv=xyzv)
+
+
+@pytest.mark.parametrize("yaw", [-45.0, -30.0])
+@pytest.mark.parametrize("variant", ["quadruped", "forearms"])
+def test_a_kneeling_support_knee_whose_picture_reads_nearly_straight_is_still_kneeling(
+    variant, yaw
+):
+    """On the view sweep (draw 18, a straight-leg kickback on all fours filmed 45 degrees
+    rear-oblique from a 30-degree pitch), the support knee read 43 degrees in the picture, under
+    the 45 a kneeling knee needs, and the clip was refused as "flat but not kneeling (a plank)":
+    seen from behind and above, the kneeling shank points back toward the camera and its picture
+    nearly continues the thigh's line. MediaPipe's 3-D knee read it bent. Reproduced by turning the
+    picture of the support shank until the knee reads 35 degrees in the image, 3-D untouched."""
+    pose, truth = make_pose_sequence(
+        variant=variant, yaw_deg=yaw, pitch_deg=30.0, n_reps=3, noise_px=1.0, seed=5
+    )
+    report = _analysed(_shank_folded_in_the_picture(pose, "left", 35.0))
+    e = report.exercise
+    assert e.evidence["support_knee_flex_deg"] == pytest.approx(35.0, abs=5.0)
+    assert e.evidence["support_knee_flex3_deg"] == pytest.approx(90.0, abs=10.0)
+    assert e.is_kickback and e.variant == "quadruped", e.reason
+    assert report.rep_count == truth.n_reps == 3
+
+
 @pytest.mark.parametrize("yaw", [-45.0, 0.0, 30.0, 45.0])
 def test_fire_hydrants_are_refused_from_any_angle_up_to_45(yaw):
     """Fire hydrants filmed front-oblique were counted as kickbacks: projected onto the image, a
@@ -216,6 +279,7 @@ def test_a_kickbacks_support_knee_is_below_its_hips_from_any_angle(variant, yaw)
     assert report.exercise.evidence["support_knee_drop"] > 0.25
     # ... and its shoulders and hips are level, not stacked (lying on the side).
     assert report.exercise.evidence["side_lying3"] < 0.3
+
 
 def test_a_deep_bent_over_standing_kickback_is_standing():
     """A bent-over band kickback holds the trunk level on a straight, vertical support leg: it was
