@@ -46,19 +46,21 @@ def test_oblique_kickbacks_are_accepted_and_counted(variant, yaw):
 
 
 @pytest.mark.parametrize("yaw", [-45.0, -30.0, 0.0, 30.0, 45.0])
-@pytest.mark.parametrize("variant", ["quadruped", "forearms"])
+@pytest.mark.parametrize("variant", ["quadruped", "forearms", "standing"])
 def test_a_camera_looking_down_on_a_kickback_on_all_fours_still_sees_all_fours(variant, yaw):
     """On the view sweep (draws 14 and 16, pitch 30), kickbacks on the forearms filmed 45 degrees
     front-oblique were refused: "neither on all fours nor standing hinged". Their trunk slopes down
     to the shoulders, and a camera looking down from a front-oblique angle steepens that slope in
     the picture, past the 40 degrees allowed from level (the synthetic one reads -46). The line
     from the support knee to the hands lies on the floor and is steepened with it, so the trunk
-    against that line still reads near level (-11)."""
+    against that line still reads near level (-11). A standing kickback's hanging hands put that
+    line along its trunk too, and its straight support knee keeps it standing."""
     report, truth = run(
         variant=variant, yaw_deg=yaw, pitch_deg=30.0, n_reps=3, noise_px=1.0, seed=5
     )
     e = report.exercise
-    assert e.is_kickback and e.variant == "quadruped", e.reason
+    want = "standing" if variant == "standing" else "quadruped"
+    assert e.is_kickback and e.variant == want, e.reason
     assert report.rep_count == truth.n_reps == 3
     assert abs(e.evidence["trunk_to_floor_deg"]) < 25.0
     if variant == "forearms" and yaw == 45.0:
