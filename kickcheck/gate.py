@@ -48,7 +48,7 @@ from dataclasses import replace
 import numpy as np
 
 from kickcheck.config import GateConfig
-from kickcheck.kinematics import per_leg, working_leg
+from kickcheck.kinematics import image_pitch_deg, per_leg, working_leg
 from kickcheck.landmarks import Landmark as L
 from kickcheck.types import Exercise, Kinematics, Rep
 
@@ -266,7 +266,7 @@ def gate_features(
         # all fours that line lies on the floor, so a camera looking down from above, which tips
         # both, leaves their difference (lines that are near parallel in space stay near parallel
         # in the picture).
-        "trunk_to_floor_deg": _pct(kin["trunk_pitch"] - _image_pitch(wrists - s_knee), 50),
+        "trunk_to_floor_deg": _pct(kin["trunk_pitch"] - image_pitch_deg(wrists - s_knee), 50),
         "trunk_rom_deg": _spread(kin["trunk_pitch"]),
         "thigh_rom_deg": _spread(per_leg(kin, "thigh_pitch", right)),
         "knee_rom_deg": _spread(per_leg(kin, "knee_flex", right)),
@@ -307,12 +307,6 @@ def gate_features(
             _vertical_share(world, L.LEFT_HIP, L.RIGHT_HIP),
         ),
     }
-
-
-def _image_pitch(v: np.ndarray) -> np.ndarray:
-    """The elevation of image vectors [T,2] above the image's horizontal, in degrees, whichever
-    way they point (as ``kinematics``' trunk pitch: y grows downward)."""
-    return np.degrees(np.arctan2(-v[:, 1], np.abs(v[:, 0])))
 
 
 def _vertical_share(world: np.ndarray, a: L, b: L) -> float:

@@ -86,6 +86,12 @@ def wrap_deg(a: np.ndarray) -> np.ndarray:
     return np.where(w == -180.0, 180.0, w)
 
 
+def image_pitch_deg(v: np.ndarray) -> np.ndarray:
+    """The elevation of image vectors [T,2] above the picture's horizontal, in degrees, whichever
+    way they point along it (y grows downward): 0 level, 90 straight up."""
+    return np.degrees(np.arctan2(-v[:, 1], np.abs(v[:, 0])))
+
+
 def unsigned_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(signed_angle_deg(a, b))
 
@@ -242,7 +248,7 @@ def angles_from_xy(xy: np.ndarray, facing: np.ndarray) -> np.ndarray:
         cols[f"shoulder_flex_{side}"] = np.where(flex <= -120.0, flex + 360.0, flex)
         cols[f"elbow_flex_{side}"] = unsigned_angle_deg(elbow - shoulder, wrist - elbow)
     up = sh - hp
-    cols["trunk_pitch"] = np.degrees(np.arctan2(-up[:, 1], np.abs(up[:, 0])))
+    cols["trunk_pitch"] = image_pitch_deg(up)
     return np.stack([cols[n] for n in IMAGE_ANGLE_NAMES], axis=1)
 
 
