@@ -45,6 +45,22 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "detected_frac": ("frames with a person found", "{:.0%}"),
     "hip_rom_deg": ("working hip's range of motion", "{:.0f}°"),
     "hip_top_deg": ("working hip's extension at the tops (past the trunk line)", "{:.0f}°"),
+    "hip_rom3_deg": (
+        "working hip's range of motion in the body's plane of a kick (3-D)",
+        "{:.0f}°",
+    ),
+    "hip_top3_deg": ("working hip's extension at the tops (past the trunk line; 3-D)", "{:.0f}°"),
+    "hip_top_height_deg": (
+        "working thigh's height at the tops against the trunk line (3-D)",
+        "{:.0f}°",
+    ),
+    "hip_abd_rom3_deg": ("thigh's sideways swing (abduction; 3-D)", "{:.0f}°"),
+    "view_yaw_deg": ("camera angle off the side view (+ front, − back)", "{:+.0f}°"),
+    "hand_rise": (
+        "how far a hand rose toward the shoulders with the kick (trunk lengths; 3-D)",
+        "{:.2f}",
+    ),
+    "arm_rise3_deg": ("arm's rise with the kick (angle to the trunk; 3-D)", "{:+.0f}°"),
     "thigh_line_gap3_deg": ("working thigh's closest approach to the trunk line (3-D)", "{:.0f}°"),
     "top_split_deg": ("how far the working thigh got behind the other one at the tops", "{:.0f}°"),
     "top_split3_deg": (
@@ -87,6 +103,10 @@ EVIDENCE_WORDS: dict[str, tuple[str, str]] = {
     "thigh_shortening": ("working thigh's shortening in the image at the tops", "{:.0%}"),
     "support_knee_flex_deg": ("support knee's bend", "{:.0f}°"),
     "support_knee_flex3_deg": ("support knee's bend (3-D)", "{:.0f}°"),
+    "support_knee_rom_deg": (
+        "how far the support knee bent and straightened (10th to 90th percentile)",
+        "{:.0f}°",
+    ),
     "support_thigh_pitch_deg": ("support thigh's tilt from vertical", "{:.0f}°"),
     "support_knee_drop": ("support knee below the hip (trunk lengths)", "{:.2f}"),
     "support_ankle_drop": ("support ankle below the hip (trunk lengths)", "{:.2f}"),
