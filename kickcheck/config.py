@@ -116,6 +116,8 @@ class GateConfig(_Section):
     #: the working knee's folding (3-D) with the kick, over the working hip's range
     max_knee_fold_ratio: Positive = Field(le=10)
     quadruped_max_trunk_pitch_deg: PositiveDegrees90
+    #: the picture's trunk pitch beyond which the floor line no longer makes the body flat
+    quadruped_max_image_trunk_pitch_deg: PositiveDegrees90
     #: negative: the head below the hips
     standing_min_trunk_pitch_deg: float = Field(ge=-90, le=90)
     #: the support knee's range of flexion (5th-95th percentile), standing or kneeling

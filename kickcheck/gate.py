@@ -406,7 +406,11 @@ def posture(f: dict[str, float], p: GateConfig) -> tuple[str | None, str]:
     # on the floor: a camera looking down from an oblique angle tips the trunk and that line alike
     # in the picture (``trunk_to_floor_deg``). The descriptions of what else was seen below stay on
     # the picture's own level.
-    along_floor = abs(f.get("trunk_to_floor_deg", np.nan)) <= p.quadruped_max_trunk_pitch_deg
+    # the picture of an upright trunk is never that steep a floor (``quadruped_max_image_trunk_pitch_deg``)
+    along_floor = (
+        abs(f.get("trunk_to_floor_deg", np.nan)) <= p.quadruped_max_trunk_pitch_deg
+        and abs(pitch) <= p.quadruped_max_image_trunk_pitch_deg
+    )
     down = lying(f, p)
     if down is not None:
         return None, down

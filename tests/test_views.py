@@ -520,6 +520,33 @@ def test_a_clip_with_no_kick_at_all_is_not_a_kickback():
     assert "never rose and fell through a rep's range" in e.reason
 
 
+@pytest.mark.parametrize("trunk_pitch", [75.0, 82.0, -75.0])
+def test_the_floor_line_does_not_lay_an_upright_trunk_down(trunk_pitch):
+    """The floor line (support knee to hands) lets a trunk that a downward-looking oblique camera
+    tips in the picture still count as flat. But an upright body's hanging hands put that line along
+    its trunk too: on the view sweep (draw 19, pitch 30) squats whose support knee bends past 45
+    degrees reached the kneeling test that way, and only the support knee's range refused them. A
+    floor line slopes at most 27 degrees in the picture within 45 degrees of the side and 30 of
+    pitch, so a picture's trunk at 75-82 (upright bodies on the sweep) is no trunk on all fours."""
+    from kickcheck.gate import posture
+
+    g = load_config().gate
+    # hands hanging below the shoulders, the support knee below the hips and bent like a squat's,
+    # held still (a small range); the knee-to-wrists line runs along the trunk
+    f = dict(trunk_pitch_deg=trunk_pitch, trunk_to_floor_deg=5.0, hand_drop=0.9, face_up=0.0)
+    f |= dict(support_knee_drop=0.8, support_knee_flex_deg=60.0, support_knee_flex3_deg=60.0)
+    f |= dict(support_thigh_pitch_deg=40.0, support_ankle_drop=0.5, support_knee_rom_deg=20.0)
+    variant, seen = posture(f, g)
+    assert variant is None, seen
+    if trunk_pitch > 75.0:
+        assert "stands upright" in seen
+    # the same trunk as a camera looking down tips a body on all fours (47 at most on the sweep)
+    assert posture(f | {"trunk_pitch_deg": 47.0}, g)[0] == "quadruped"
+    assert posture(f | {"trunk_pitch_deg": -g.quadruped_max_image_trunk_pitch_deg + 1}, g)[0] == (
+        "quadruped"
+    )
+
+
 @pytest.mark.parametrize("kneeling", [True, False])
 def test_a_support_knee_that_folds_and_unfolds_is_not_a_planted_leg(kneeling):
     """On the view sweep, mountain climbers filmed 30-45 degrees front-oblique were counted as
