@@ -41,6 +41,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from kickcheck.config import load_config  # noqa: E402
+from kickcheck.errors import KickcheckError  # noqa: E402
 from kickcheck.pipeline import analyze_pose  # noqa: E402
 from kickcheck.pose import load_pose_npz  # noqa: E402
 from kickcheck.types import VideoInfo  # noqa: E402
@@ -158,7 +159,26 @@ def score_cell(out: str, name: str, cfg, roll_deg: float = 0.0) -> dict:
         pose = tilted(pose, roll_deg)
     fps = fps or float(truth["fps"])
     info = VideoInfo(base + ".mp4", fps, len(pose), pose.width, pose.height, truth["duration_s"])
-    report = analyze_pose(pose, info, cfg)
+    head = {
+        "name": name,
+        "is_kickback_truth": truth["is_kickback"],
+        "yaw": int(round(truth["camera"]["yaw_deg"])) if "camera" in truth else None,
+        "reps_truth": sum(not r["partial"] for r in truth["reps"]) if truth["is_kickback"] else 0,
+    }
+    try:
+        report = analyze_pose(pose, info, cfg)
+    except KickcheckError as e:
+        # No verdict on the exercise (e.g. no person found end-on): what the user is told is to
+        # film again, so the cell counts as "cannot tell", never as right or wrong.
+        return head | {
+            "reps": 0,
+            "outcome": "cannot tell",
+            "reason": str(e),
+            "side_ok": None,
+            "view_yaw_est": None,
+            "evidence": {},
+            "detected": float(pose.detected.mean()),
+        }
     ex = report.exercise
     return {
         "name": name,

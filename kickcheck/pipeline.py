@@ -370,6 +370,33 @@ def analyze_pose(
             "of position between sets) were not counted as reps"
         )
     rules = getattr(cfg.rules, variant)
+    yaw = exercise.view_yaw_deg
+    if (
+        moved
+        and cfg.variant is None
+        and np.isfinite(yaw)
+        and abs(yaw) > g.max_image_view_yaw_deg
+        and not any(not x.partial for x in reps)
+    ):
+        # The change of position reads the legs and trunk in the picture, as the gate's own
+        # image criteria do, and like them it is trusted only near the side: with every complete
+        # swing of the clip dropped on it, the clip can be told neither way.
+        exercise = dataclasses.replace(
+            exercise,
+            is_kickback=False,
+            working_side=None,
+            outcome="cannot_tell",
+            overruled="",
+            reason=(
+                f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
+                f"the side view, too far to be sure that its {len(moved)} swing(s) moved both "
+                "legs or the trunk with the leg, not one leg kicking back"
+            ),
+            decided_by=("view_yaw_deg", "other_leg_follow", "trunk_follow"),
+        )
+        return Report(
+            info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped
+        )
     if not reps:
         # Not one kick, complete or cut off by the clip's edge: whatever the clip-level features
         # looked like, there is no kickback in it to count.
