@@ -376,11 +376,10 @@ def analyze_pose(
         and cfg.variant is None
         and np.isfinite(yaw)
         and abs(yaw) > g.max_image_view_yaw_deg
-        and not any(not x.partial for x in reps)
     ):
         # The change of position reads the legs and trunk in the picture, as the gate's own
-        # image criteria do, and like them it is trusted only near the side: with every complete
-        # swing of the clip dropped on it, the clip can be told neither way.
+        # image criteria do, and like them it is trusted only near the side: with a swing of the
+        # clip dropped on it, neither the verdict nor the count can be told.
         exercise = dataclasses.replace(
             exercise,
             is_kickback=False,
@@ -389,8 +388,9 @@ def analyze_pose(
             overruled="",
             reason=(
                 f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
-                f"the side view, too far to be sure that its {len(moved)} swing(s) moved both "
-                "legs or the trunk with the leg, not one leg kicking back"
+                f"the side view, too far to be sure that {len(moved)} of its swing(s) moved "
+                "both legs or the trunk with the leg (a change of position), not one leg kicking "
+                "back, so neither the verdict nor the count is sure"
             ),
             decided_by=("view_yaw_deg", "other_leg_follow", "trunk_follow"),
         )

@@ -1145,26 +1145,35 @@ def test_a_hand_that_moves_forward_along_the_body_with_the_kick_is_a_bird_dog(ya
 
 
 @pytest.mark.parametrize("yaw", [-55.0, 0.0, 30.0, 55.0])
+@pytest.mark.parametrize("dropped", ["every swing", "the first swing"])
 def test_swings_dropped_as_a_change_of_position_off_the_side_leave_the_clip_undecided(
-    yaw, monkeypatch
+    yaw, dropped, monkeypatch
 ):
-    """On the view sweep (draw 20, an all-fours kickback filmed 60 degrees rear-oblique from a
-    30-degree pitch, its camera estimated 58 degrees off the side), the gate accepted the clip,
-    the one complete swing was then dropped as "a change of position" (both legs or the trunk
-    moving with the leg, read in the picture) and the clip was reported as kickbacks with no rep.
-    The gate trusts its own picture criteria only within 45 degrees of the side and says "cannot
-    tell" beyond; the same reading, dropping every swing, now says so too. Near the side it still
-    refuses. The picture's misreading is reproduced by reading every swing as a change of
-    position."""
+    """On the view sweep (draw 20, pitch 30), two kickbacks filmed 60 degrees off the side (an
+    all-fours one rear-oblique and a standing one front-oblique, their cameras estimated 58 and 60
+    degrees off) were accepted by the gate, and then a swing of each was dropped as "a change of
+    position" (both legs or the trunk moving with the leg, read in the picture): one was reported
+    as kickbacks with no rep, the other counted 2 of 3. The gate trusts its own picture criteria
+    only within 45 degrees of the side and says "cannot tell" beyond; the same reading, when it
+    drops a swing out there, now says so too. Near the side it still drops the swing. The
+    picture's misreading is reproduced by reading the swings as changes of position."""
     import kickcheck.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "position_change", lambda *a, **k: True)
-    report, _ = run(variant="quadruped", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=5)
+    first: list = []
+
+    def misread(kin, rep, *a, **k) -> bool:
+        first.append(first[0] if first else rep.start_frame)
+        return dropped == "every swing" or rep.start_frame == first[0]
+
+    monkeypatch.setattr(pipeline, "position_change", misread)
+    report, truth = run(variant="quadruped", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=5)
     e = report.exercise
-    assert report.rep_count == 0 and not e.is_kickback
+    n = 3 if dropped == "every swing" else 1
     if abs(yaw) > load_config().gate.max_image_view_yaw_deg:
-        assert e.outcome == "cannot_tell", e.reason
-        assert "too far to be sure" in e.reason and "3 swing(s)" in e.reason
-    else:
-        assert e.outcome == "not_kickback", e.reason
+        assert e.outcome == "cannot_tell" and report.rep_count == 0, e.reason
+        assert "too far to be sure" in e.reason and f"{n} of its swing(s)" in e.reason
+    elif dropped == "every swing":
+        assert e.outcome == "not_kickback" and report.rep_count == 0, e.reason
         assert "moved both legs or the trunk with the leg" in e.reason
+    else:
+        assert e.is_kickback and report.rep_count == truth.n_reps - 1, e.reason
