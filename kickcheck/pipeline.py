@@ -371,15 +371,21 @@ def analyze_pose(
         )
     rules = getattr(cfg.rules, variant)
     yaw = exercise.view_yaw_deg
-    if (
-        moved
-        and cfg.variant is None
-        and np.isfinite(yaw)
-        and abs(yaw) > g.max_image_view_yaw_deg
-    ):
-        # The change of position reads the legs and trunk in the picture, as the gate's own
-        # image criteria do, and like them it is trusted only near the side: with a swing of the
-        # clip dropped on it, neither the verdict nor the count can be told.
+    wide = cfg.variant is None and np.isfinite(yaw) and abs(yaw) > g.max_image_view_yaw_deg
+    cut = [x for x in reps if x.partial]
+    if wide and (moved or (cut and len(cut) == len(reps))):
+        # Beyond max_image_view_yaw_deg the gate trusts none of its picture criteria, and its
+        # "yes" rests on the kicks it counts. The change of position reads the legs and trunk in
+        # the picture: with a swing of the clip dropped on it, neither the verdict nor the count
+        # can be told. Swings all cut off (by the clip's edges, or by gaps where the body was
+        # lost end-on) leave no complete kick to judge either.
+        why = (
+            f"{len(moved)} of its swing(s) moved both legs or the trunk with the leg (a change of "
+            "position), not one leg kicking back, so neither the verdict nor the count is sure"
+            if moved
+            else f"its {len(cut)} swing(s) were kicks: each was cut off, by the clip's edges or by "
+            "a gap in tracking, and no complete one was seen"
+        )
         exercise = dataclasses.replace(
             exercise,
             is_kickback=False,
@@ -388,11 +394,11 @@ def analyze_pose(
             overruled="",
             reason=(
                 f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
-                f"the side view, too far to be sure that {len(moved)} of its swing(s) moved "
-                "both legs or the trunk with the leg (a change of position), not one leg kicking "
-                "back, so neither the verdict nor the count is sure"
+                f"the side view, too far to be sure that {why}"
             ),
-            decided_by=("view_yaw_deg", "other_leg_follow", "trunk_follow"),
+            decided_by=("view_yaw_deg", "other_leg_follow", "trunk_follow")
+            if moved
+            else ("view_yaw_deg", "hip_rom_deg"),
         )
         return Report(
             info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped

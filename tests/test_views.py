@@ -1177,3 +1177,29 @@ def test_swings_dropped_as_a_change_of_position_off_the_side_leave_the_clip_unde
         assert "moved both legs or the trunk with the leg" in e.reason
     else:
         assert e.is_kickback and report.rep_count == truth.n_reps - 1, e.reason
+
+
+@pytest.mark.parametrize("yaw", [-55.0, 0.0, 30.0, 55.0])
+def test_a_clip_of_cut_off_swings_only_is_undecided_off_the_side(yaw):
+    """On the view sweep (draw 21, pitch 15, 60 degrees rear-oblique), an all-fours kickback whose
+    swings MediaPipe lost end-on for a moment each, and a straight-leg side lift, were accepted as
+    kickback sets with no complete rep. Beyond 45 degrees from the side the gate trusts none of its
+    picture criteria, and a "yes" with not one complete kick rests on nothing: "cannot tell". Near
+    the side a clip of cut-off reps is still a kickback set with zero complete reps."""
+    report, truth = run(
+        variant="quadruped",
+        yaw_deg=yaw,
+        n_reps=0,
+        partial_start=True,
+        partial_end=True,
+        noise_px=1.0,
+        seed=5,
+    )
+    e = report.exercise
+    assert report.rep_count == truth.n_reps == 0
+    if abs(yaw) > load_config().gate.max_image_view_yaw_deg:
+        assert e.outcome == "cannot_tell", e.reason
+        assert "2 swing(s)" in e.reason and "no complete one was seen" in e.reason
+    else:
+        assert e.is_kickback and e.outcome == "kickback", e.reason
+        assert len(report.partial_reps) == 2
