@@ -214,6 +214,21 @@ def _between_sets(moved: Rep, kicks: list[Rep], right: np.ndarray, rest_s: float
     return bool(right[a.top_frame] != right[b.top_frame]) or b.start_s - a.end_s > rest_s
 
 
+def _lost_in_tracking(hip: np.ndarray, cut: list[Rep]) -> list[Rep]:
+    """The cut-off swings in ``cut`` that a gap in tracking cut, not the clip's own first or last
+    frame seen: a frame next to the swing has no hip signal, inside the stretch where it has one."""
+    seen = np.flatnonzero(np.isfinite(hip))
+    if seen.size == 0:
+        return []
+    first, last = int(seen[0]), int(seen[-1])
+    return [
+        x
+        for x in cut
+        if (x.start_frame > first and not np.isfinite(hip[x.start_frame - 1]))
+        or (x.end_frame < last and not np.isfinite(hip[x.end_frame + 1]))
+    ]
+
+
 def analyze_pose(
     pose: PoseSequence,
     info: VideoInfo,
@@ -373,19 +388,28 @@ def analyze_pose(
     yaw = exercise.view_yaw_deg
     wide = cfg.variant is None and np.isfinite(yaw) and abs(yaw) > g.max_image_view_yaw_deg
     cut = [x for x in reps if x.partial]
-    if wide and (moved or (cut and len(cut) == len(reps))):
+    lost = _lost_in_tracking(per_leg(kin, "hip_ext", right), cut)
+    if wide and (moved or lost or (cut and len(cut) == len(reps))):
         # Beyond max_image_view_yaw_deg the gate trusts none of its picture criteria, and its
         # "yes" rests on the kicks it counts. The change of position reads the legs and trunk in
         # the picture: with a swing of the clip dropped on it, neither the verdict nor the count
         # can be told. Swings all cut off (by the clip's edges, or by gaps where the body was
         # lost end-on) leave no complete kick to judge either.
-        why = (
-            f"{len(moved)} of its swing(s) moved both legs or the trunk with the leg (a change of "
-            "position), not one leg kicking back, so neither the verdict nor the count is sure"
-            if moved
-            else f"its {len(cut)} swing(s) were kicks: each was cut off, by the clip's edges or by "
-            "a gap in tracking, and no complete one was seen"
-        )
+        if moved:
+            why = (
+                f"{len(moved)} of its swing(s) moved both legs or the trunk with the leg (a change "
+                "of position), not one leg kicking back, so neither the verdict nor the count is sure"
+            )
+        elif lost:
+            why = (
+                f"how many kicks it holds: the body was lost from view in {len(lost)} of its "
+                "swing(s), which could not be counted"
+            )
+        else:
+            why = (
+                f"its {len(cut)} swing(s) were kicks: each was cut off, by the clip's edges or by "
+                "a gap in tracking, and no complete one was seen"
+            )
         exercise = dataclasses.replace(
             exercise,
             is_kickback=False,
