@@ -366,8 +366,7 @@ def analyze_pose(
     low = [
         x
         for x in reps
-        if not x.partial
-        and top_below_trunk_line_deg(kin, right, x) > g.max_top_below_trunk_deg
+        if not x.partial and top_below_trunk_line_deg(kin, right, x) > g.max_top_below_trunk_deg
     ]
     if low:
         reps = renumber([x for x in reps if x not in low])
@@ -385,6 +384,20 @@ def analyze_pose(
             "of position between sets) were not counted as reps"
         )
     rules = getattr(cfg.rules, variant)
+
+    def without_reps(outcome: str, reason: str, decided_by: tuple[str, ...]) -> Report:
+        """The gate's "yes" overturned by what the swings showed: no rep is reported."""
+        no = dataclasses.replace(
+            exercise,
+            is_kickback=False,
+            working_side=None,
+            outcome=outcome,
+            overruled="",
+            reason=reason,
+            decided_by=decided_by,
+        )
+        return Report(info, no, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped)
+
     yaw = exercise.view_yaw_deg
     wide = cfg.variant is None and np.isfinite(yaw) and abs(yaw) > g.max_image_view_yaw_deg
     cut = [x for x in reps if x.partial]
@@ -410,22 +423,13 @@ def analyze_pose(
                 f"its {len(cut)} swing(s) were kicks: each was cut off, by the clip's edges or by "
                 "a gap in tracking, and no complete one was seen"
             )
-        exercise = dataclasses.replace(
-            exercise,
-            is_kickback=False,
-            working_side=None,
-            outcome="cannot_tell",
-            overruled="",
-            reason=(
-                f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from "
-                f"the side view, too far to be sure that {why}"
-            ),
-            decided_by=("view_yaw_deg", "other_leg_follow", "trunk_follow")
+        return without_reps(
+            "cannot_tell",
+            f"cannot tell from this camera angle: the camera stood about {abs(yaw):.0f}° from the "
+            f"side view, too far to be sure that {why}",
+            ("view_yaw_deg", "other_leg_follow", "trunk_follow")
             if moved
             else ("view_yaw_deg", "hip_rom_deg"),
-        )
-        return Report(
-            info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped
         )
     if not reps:
         # Not one kick, complete or cut off by the clip's edge: whatever the clip-level features
@@ -442,19 +446,12 @@ def analyze_pose(
                 f"the working thigh never rose and fell through a rep's range (at least "
                 f"{r.min_prominence_deg:g}°)"
             )
-        exercise = dataclasses.replace(
-            exercise,
-            is_kickback=False,
-            working_side=None,
-            outcome="not_kickback",
-            overruled="",
-            reason=f"no kickbacks found: {why}",
-            decided_by=("other_leg_follow", "trunk_follow")
+        return without_reps(
+            "not_kickback",
+            f"no kickbacks found: {why}",
+            ("other_leg_follow", "trunk_follow")
             if moved and not low
             else ("hip_rom_deg", "hip_top3_deg"),
-        )
-        return Report(
-            info, exercise, (), (), tuple(warnings), kin, pose, rules=rules, lr_swapped=swapped
         )
     measured: list[RepResult] = []
     foot_out: list[int] = []
