@@ -573,8 +573,12 @@ def _judge(
             decided_by=("view_yaw_deg", *keys),
         )
 
-    def no(reason: str, variant: str | None = None, *keys: str) -> Exercise:
-        if wide and not any(k in VIEW_INDEPENDENT_EVIDENCE for k in keys):
+    def no(
+        reason: str, variant: str | None = None, *keys: str, against_picture: bool = False
+    ) -> Exercise:
+        # ``against_picture``: the refusal weighs a 3-D reading against the picture's, so it
+        # rests on the picture too, whatever its keys.
+        if wide and (against_picture or not any(k in VIEW_INDEPENDENT_EVIDENCE for k in keys)):
             # An image-plane criterion, seen too far off the side to trust: say so, not "no".
             return cannot_tell(
                 f"the camera stood about {abs(yaw):.0f}° from the side view, too far to be sure "
@@ -635,13 +639,33 @@ def _judge(
             "arm_rom_deg",
             "knee_rom_deg",
         )
+    tops = [f[k] for k in ("hip_top3_deg", "hip_top_height_deg") if np.isfinite(f[k])]
+    top = min(tops) if tops else f["hip_top_deg"]
+
+    def never_up(variant: str | None) -> Exercise:
+        return no(
+            f"the working thigh never came up to the trunk line: at its highest it stayed "
+            f"{-top:.0f}° below it (a kickback drives the thigh back to the line of the back)",
+            variant,
+            "hip_top3_deg",
+            "hip_top_height_deg",
+        )
+
     if rom3 < p.min_hip_rom_deg:
+        if wide and top < -p.max_top_below_trunk_deg:
+            # The sideways swing below needs the picture, which is not trusted this far off the
+            # side; a thigh that never came up to the trunk line is a 3-D fact at any angle.
+            return never_up(None)
         return no(
             f"the thigh swung out to the side (abduction, as in a fire hydrant or a hip "
             f"abduction), not back: it moved only {rom3:.0f}° in the body's own plane of a kick",
             None,
             "hip_rom3_deg",
             "hip_rom_deg",
+            # The picture's swing is what says the thigh moved at all; seen far off the side,
+            # MediaPipe's 3-D body also shrinks a kick's swing in its own plane (standing kicks
+            # filmed 45-75 degrees from behind read 13-24 degrees).
+            against_picture=True,
         )
     variant, seen = posture(f, p)
     if force_variant is not None:
@@ -684,16 +708,8 @@ def _judge(
             "other_hip_rom_deg",
             "hip_rom_deg",
         )
-    tops = [f[k] for k in ("hip_top3_deg", "hip_top_height_deg") if np.isfinite(f[k])]
-    top = min(tops) if tops else f["hip_top_deg"]
     if top < -p.max_top_below_trunk_deg:
-        return no(
-            f"the working thigh never came up to the trunk line: at its highest it stayed "
-            f"{-top:.0f}° below it (a kickback drives the thigh back to the line of the back)",
-            variant,
-            "hip_top3_deg",
-            "hip_top_height_deg",
-        )
+        return never_up(variant)
     splits = [f[k] for k in ("top_split_deg", "top_split3_deg") if np.isfinite(f[k])]
     if splits and max(splits) < p.min_top_split_deg:
         return no(

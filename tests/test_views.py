@@ -1229,3 +1229,51 @@ def test_a_swing_lost_from_view_off_the_side_leaves_the_count_undecided(yaw):
     else:
         assert e.is_kickback and report.rep_count == truth.n_reps - 1, e.reason
         assert len(report.partial_reps) >= 1
+
+
+def _swing_shrunk_in_3d(pose, truth, side: str, keep: float):
+    """MediaPipe's 3-D body with ``side``'s swing shrunk to ``keep`` of itself toward its first
+    top (the picture is left as it is): a kick seen from far behind, whose bottoms MediaPipe's
+    depth lifts toward the top."""
+    from kickcheck.landmarks import Landmark as L
+
+    world = pose.world.copy()
+    top = int(np.argmin(np.abs(pose.t_s - truth.complete_tops_s[0])))
+    hip = world[:, L[side.upper() + "_HIP"]]
+    for part in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        i = L[side.upper() + "_" + part]
+        rel = world[:, i] - hip
+        world[:, i] = hip + keep * rel + (1.0 - keep) * rel[top]
+    return dataclasses.replace(pose, world=world)
+
+
+@pytest.mark.parametrize("yaw", [-55.0, -40.0, 0.0, 55.0])
+def test_a_kick_whose_3d_swing_shrinks_far_off_the_side_is_not_called_a_sideways_swing(yaw):
+    """On the view sweep (draw 23, pitch 30), a standing kickback filmed 45 degrees from behind
+    (estimated 52 off the side) was refused as "the thigh swung out to the side": the picture's
+    hip ranged 37 degrees, MediaPipe's 3-D thigh only 24 in the body's own plane of a kick (and 16
+    out of it), while its top came up past the trunk line. The refusal weighs the 3-D swing against
+    the picture's, and beyond 45 degrees the picture is not trusted: "cannot tell". Nearer the side
+    the refusal stands. A fire hydrant out there is still refused, on a 3-D fact: its thigh never
+    came up to the trunk line."""
+    pose, truth = make_pose_sequence(
+        variant="standing", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=5
+    )
+    report = _analysed(_swing_shrunk_in_3d(pose, truth, "right", keep=0.25))
+    e = report.exercise
+    assert (
+        e.evidence["hip_rom3_deg"] < load_config().gate.min_hip_rom_deg <= e.evidence["hip_rom_deg"]
+    )
+    assert e.evidence["hip_top3_deg"] > 0.0  # the top reached the trunk line in 3-D
+    assert report.rep_count == 0
+    if abs(yaw) > load_config().gate.max_image_view_yaw_deg:
+        assert e.outcome == "cannot_tell", e.reason
+        assert "too far to be sure that the thigh swung out to the side" in e.reason
+    else:
+        assert e.outcome == "not_kickback", e.reason
+        assert "the thigh swung out to the side" in e.reason
+    hydrant, _ = make_pose_sequence(
+        exercise="fire_hydrant", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=5
+    )
+    h = _analysed(hydrant)
+    assert h.exercise.outcome == "not_kickback" and h.rep_count == 0, h.exercise.reason
