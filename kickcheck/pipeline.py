@@ -216,17 +216,25 @@ def _between_sets(moved: Rep, kicks: list[Rep], right: np.ndarray, rest_s: float
 
 def _lost_in_tracking(hip: np.ndarray, cut: list[Rep]) -> list[Rep]:
     """The cut-off swings in ``cut`` that a gap in tracking cut, not the clip's own first or last
-    frame seen: a frame next to the swing has no hip signal, inside the stretch where it has one."""
+    frame seen: the stretch of hip signal that holds the swing's top begins (or ends) inside the
+    stretch where the clip has one, on the side where the swing was cut short. (A swing's start and
+    end are read a few frames inside that stretch when the hip lingers near its low point, so the
+    frames next to them need not be the gap.)"""
     seen = np.flatnonzero(np.isfinite(hip))
     if seen.size == 0:
         return []
     first, last = int(seen[0]), int(seen[-1])
-    return [
-        x
-        for x in cut
-        if (x.start_frame > first and not np.isfinite(hip[x.start_frame - 1]))
-        or (x.end_frame < last and not np.isfinite(hip[x.end_frame + 1]))
-    ]
+    gaps = np.flatnonzero(~np.isfinite(hip))
+    lost = []
+    for x in cut:
+        before, after = gaps[gaps < x.top_frame], gaps[gaps > x.top_frame]
+        a = int(before[-1]) + 1 if before.size else 0
+        b = int(after[0]) - 1 if after.size else len(hip) - 1
+        rise = hip[x.top_frame] - np.nanmin(hip[a : x.top_frame + 1])
+        fall = hip[x.top_frame] - np.nanmin(hip[x.top_frame : b + 1])
+        if (a > first and rise <= fall) or (b < last and fall <= rise):
+            lost.append(x)
+    return lost
 
 
 def analyze_pose(
