@@ -1285,3 +1285,27 @@ def test_a_kick_whose_3d_swing_shrinks_far_off_the_side_is_not_called_a_sideways
     )
     h = _analysed(hydrant)
     assert h.exercise.outcome == "not_kickback" and h.rep_count == 0, h.exercise.reason
+
+
+@pytest.mark.parametrize("yaw", [-55.0, 0.0])
+def test_a_bird_dog_whose_posture_is_misread_as_standing_is_still_refused_by_its_hand(
+    yaw, monkeypatch
+):
+    """On the view sweep (draw 24, pitch 30, 60 degrees rear-oblique, estimated 48 off), a bird
+    dog was read as a body standing on one leg and counted as 3 standing kickbacks: the hand's
+    rise was checked on all fours only. Its reaching hand rose 0.7 trunk lengths toward the
+    shoulders with each kick, a height against gravity that no posture reading changes, and in
+    neither posture do a kickback's hands move so (rendered standing kickbacks 0.29 at most, real
+    ones 0.25). The misreading is reproduced by reading every posture as standing; a standing
+    kickback read the same way is still counted."""
+    import kickcheck.gate as gate
+
+    monkeypatch.setattr(gate, "posture", lambda f, p: ("standing", "standing on one leg"))
+    report, _ = run(exercise="bird_dog", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=10)
+    e = report.exercise
+    assert e.outcome == "not_kickback" and report.rep_count == 0, e.reason
+    assert "a hand reached forward with each kick" in e.reason
+    assert e.evidence["hand_rise"] > load_config().gate.max_hand_rise
+    kick, truth = run(variant="standing", yaw_deg=yaw, n_reps=3, noise_px=1.0, seed=10)
+    assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps, kick.exercise.reason
+    assert abs(kick.exercise.evidence["hand_rise"]) < 0.2
