@@ -90,8 +90,13 @@ class GateConfig(_Section):
     min_top_split_deg: PositiveDegrees90
     #: the 3-D angle between the working thigh and the trunk line, at the thigh's closest
     max_thigh_line_gap3_deg: PositiveDegrees90
+    #: ... allowed as it stands within this estimated yaw of the side view; beyond it the
+    #: allowance grows by the yaw's excess (MediaPipe's flattening of depth)
+    thigh_line_side_view_yaw_deg: PositiveDegrees90
     #: ... checked only where the camera's estimated yaw is within this of the side view
     thigh_line_max_view_yaw_deg: PositiveDegrees90
+    #: the thigh's 3-D range out of the sagittal plane over its range within it (same views)
+    max_abduction_to_swing_ratio: Positive = Field(le=10)
     max_other_leg_ratio: Positive = Field(le=10)
     #: the other hip's range of motion over the working hip's (image, by MediaPipe's labels)
     max_support_hip_range_ratio: Positive = Field(le=10)

@@ -651,6 +651,88 @@ def test_a_leg_lifted_high_out_to_the_side_never_comes_into_line_with_the_trunk(
     assert kick.exercise.evidence["thigh_line_gap3_deg"] == pytest.approx(15.0, abs=5.0)
 
 
+@pytest.mark.parametrize("yaw", [-25.0, 25.0])
+def test_a_leg_lifted_out_to_the_side_seen_obliquely_is_refused_by_its_3d_thigh(yaw):
+    """Draws 23 and 24 of the view sweep (yaw -30 at pitch 30 and 15, estimated 23 and 16 degrees
+    off the side): straight-leg side lifts, the far leg lifted away from the camera, looked like
+    short kicks in the picture and were counted as 3 kickbacks each. MediaPipe's 3-D thigh stayed
+    44 and 55 degrees from the trunk line, but the check stopped at 15 degrees of yaw. Here: a
+    kick's picture whose 3-D thigh stays 50 degrees out of the sagittal plane is refused at 25
+    degrees; 35 degrees out, MediaPipe's flattening of depth that far off the side, still counts
+    there (the allowance is 30 plus the yaw's excess over 15), and is refused from the side."""
+    cfg = load_config()
+    for turned, view in ((50.0, yaw), (35.0, yaw), (35.0, 0.0)):
+        pose, truth = make_pose_sequence(variant="quadruped", yaw_deg=view, noise_px=1.5, seed=6)
+        pose = _thigh_turned_out(pose, "right", turned)
+        info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+        report = analyze_pose(pose, info, cfg)
+        ev = report.exercise.evidence
+        assert abs(ev["view_yaw_deg"]) == pytest.approx(abs(view), abs=5.0)
+        assert ev["thigh_line_gap3_deg"] == pytest.approx(turned, abs=5.0)
+        if turned == 35.0 and view != 0.0:
+            assert report.exercise.is_kickback, report.exercise.reason
+            assert report.rep_count == truth.n_reps
+        else:
+            assert not report.exercise.is_kickback and report.rep_count == 0
+            assert "never came into line with the trunk" in report.exercise.reason
+
+
+def _thigh_turned_out_with_the_kick(pose, truth, side: str, deg: float):
+    """The pose with the working thigh (and the leg below it) turned ``deg`` times the kick's phase
+    out of the body's sagittal plane in the world landmarks: in line at the bottoms, ``deg`` out
+    at the tops, a thigh whose swing goes out to the side as well as back."""
+    from kickcheck.landmarks import Landmark as L
+    from kickcheck.spatial import body_axes
+
+    world = pose.world.astype(np.float64).copy()
+    right, _, _ = body_axes(world)
+    lateral = right if side == "right" else -right
+    turn = np.radians(deg * np.asarray(truth.phase))[:, None]
+    hip = world[:, L[side.upper() + "_HIP"]]
+    for name in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        j = L[side.upper() + "_" + name]
+        v = world[:, j] - hip
+        length = np.linalg.norm(v, axis=-1, keepdims=True)
+        turned = np.cos(turn) * v + np.sin(turn) * length * lateral
+        world[:, j] = hip + turned / np.linalg.norm(turned, axis=-1, keepdims=True) * length
+    return dataclasses.replace(pose, world=world.astype(pose.world.dtype))
+
+
+@pytest.mark.parametrize("yaw", [0.0, 20.0])
+def test_a_thigh_that_swings_farther_out_to_the_side_than_back_is_not_a_kick(yaw):
+    """Draw 1 of the view sweep (pitch 0, yaw +15, estimated 10 degrees off): a straight-leg side
+    lift was counted as 3 kickbacks. MediaPipe's 3-D thigh came within 24 degrees of the trunk
+    line at its closest, under the 30 allowed, but its abduction ranged 52 degrees against 42
+    within the body's plane of a kick: it swung farther out than back. Reproduced on a short kick
+    (40 degrees in the sagittal plane) whose 3-D thigh also turns 60 degrees out with it, with the
+    thigh-line check off as it was there: refused, where without the criterion it counts; a kick
+    that turns 15 degrees out with it still counts (rendered kickbacks read 0.47 at most)."""
+    cfg = load_config()
+    no_line = _with_gate(cfg, max_thigh_line_gap3_deg=90.0)
+    pose, truth = make_pose_sequence(
+        variant="quadruped",
+        rest_hip_ext_deg=-30.0,
+        peak_hip_ext_deg=10.0,
+        yaw_deg=yaw,
+        noise_px=1.0,
+        seed=5,
+    )
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    lift = _thigh_turned_out_with_the_kick(pose, truth, "right", 60.0)
+    refused = analyze_pose(lift, info, no_line)
+    assert not refused.exercise.is_kickback and refused.rep_count == 0
+    assert "farther out to the side than back" in refused.exercise.reason
+    ev = refused.exercise.evidence
+    assert ev["hip_abd_rom3_deg"] == pytest.approx(60.0, abs=8.0)
+    assert ev["hip_rom3_deg"] == pytest.approx(40.0, abs=8.0)
+    fooled = analyze_pose(lift, info, _with_gate(no_line, max_abduction_to_swing_ratio=10.0))
+    assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
+    wobble = _thigh_turned_out_with_the_kick(pose, truth, "right", 15.0)
+    kick = analyze_pose(wobble, info, cfg)
+    assert kick.exercise.is_kickback, kick.exercise.reason
+    assert kick.rep_count == truth.n_reps
+
+
 def _with_world_of(pose, **kick):
     """``pose`` with the world landmarks of a kickback of the same timing and camera: a 3-D model
     that read the movement as a kick, whatever the image shows."""
@@ -1141,6 +1223,48 @@ def test_a_hand_that_moves_forward_along_the_body_with_the_kick_is_a_bird_dog(ya
     assert fooled.exercise.is_kickback and fooled.rep_count == truth.n_reps
     kick = analyze_pose(pose, info, cfg)
     assert kick.exercise.is_kickback and kick.rep_count == truth.n_reps
+    assert abs(kick.exercise.evidence["hand_forward"]) < 0.1
+
+
+def _legs_swapped_at_tops(pose, truth, ahead: float):
+    """The image and 3-D landmarks with the legs' labels alone exchanged near every top (the kick's
+    phase above a half), the arms' kept, and the left hand planted ``ahead`` trunk lengths further
+    forward along the trunk than the right in the image at every frame: MediaPipe confusing the
+    legs as the kicking one passes the support, seen from where the two hands read apart."""
+    from kickcheck.landmarks import Landmark as L
+
+    xyzv, world = pose.xyzv.copy(), pose.world.copy()
+    sh = (xyzv[:, L.LEFT_SHOULDER, :2] + xyzv[:, L.RIGHT_SHOULDER, :2]) / 2
+    axis = sh - (xyzv[:, L.LEFT_HIP, :2] + xyzv[:, L.RIGHT_HIP, :2]) / 2
+    for j in ("WRIST", "PINKY", "INDEX", "THUMB"):
+        xyzv[:, L[f"LEFT_{j}"], :2] += ahead * axis
+    tops = np.asarray(truth.phase) > 0.5
+    for j in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        a, b = L[f"LEFT_{j}"], L[f"RIGHT_{j}"]
+        for pts in (xyzv, world):
+            pts[tops, a], pts[tops, b] = pts[tops, b], pts[tops, a].copy()
+    return dataclasses.replace(pose, xyzv=xyzv, world=world), tops
+
+
+@pytest.mark.parametrize("yaw", [30.0, -30.0])
+def test_legs_swapped_at_every_top_do_not_make_a_planted_hand_reach_forward(yaw):
+    """Draw 3 of the view sweep (pitch 30, yaw +45, estimated 29 degrees off): a kickback on all
+    fours was refused as a bird dog, "a hand moved forward along the body with each kick (0.51
+    trunk lengths)". Its hands never moved: the near one read 0.13-0.23 trunk lengths ahead of the
+    shoulders in every frame, the far one 0.71-0.76. MediaPipe swapped the legs' labels at every
+    top, the label repair mirrored the whole body back, the arms with the legs, and so each
+    wrist's label jumped from one planted hand to the other with the kick. Reproduced with hands
+    planted 0.6 trunk lengths apart along the trunk and the legs swapped near every top: after the
+    repair the wrists' labels change hands with the kick, and the set still counts."""
+    cfg = load_config()
+    pose, truth = make_pose_sequence(variant="quadruped", yaw_deg=yaw, noise_px=1.0, seed=9)
+    swapped, tops = _legs_swapped_at_tops(pose, truth, 0.6)
+    info = VideoInfo("s.mp4", 30.0, len(pose), pose.width, pose.height, float(pose.t_s[-1]))
+    kick = analyze_pose(swapped, info, cfg)
+    # The repair mirrored the whole body back at the tops, the arms with the legs.
+    assert kick.lr_swapped[tops].mean() > 0.9 and kick.lr_swapped[~tops].mean() < 0.1
+    assert kick.exercise.is_kickback, kick.exercise.reason
+    assert kick.rep_count == truth.n_reps
     assert abs(kick.exercise.evidence["hand_forward"]) < 0.1
 
 
