@@ -727,7 +727,9 @@ def _judge(
     # MediaPipe's flattening of depth can turn the thigh toward the picture by as much as the
     # kick's plane stands off it: the allowance grows with the camera's yaw past the side view.
     allowed = p.max_thigh_line_gap3_deg + max(0.0, abs(yaw) - p.thigh_line_side_view_yaw_deg)
-    if abs(yaw) < p.thigh_line_max_view_yaw_deg and gap > allowed:
+    # Where MediaPipe's 3-D direction of the thigh is trusted (this check and the next).
+    thigh_seen_in_3d = abs(yaw) < p.thigh_line_max_view_yaw_deg
+    if thigh_seen_in_3d and gap > allowed:
         return no(
             f"the working thigh never came into line with the trunk: at its closest it stayed "
             f"{gap:.0f}° away from the trunk line in 3-D, against {allowed:.0f}° allowed with the "
@@ -738,7 +740,7 @@ def _judge(
             "view_yaw_deg",
         )
     sideways = f["hip_abd_rom3_deg"] / max(rom3, 1e-6)
-    if abs(yaw) < p.thigh_line_max_view_yaw_deg and sideways > p.max_abduction_to_swing_ratio:
+    if thigh_seen_in_3d and sideways > p.max_abduction_to_swing_ratio:
         return no(
             f"the thigh swung farther out to the side than back: in 3-D it ranged "
             f"{f['hip_abd_rom3_deg']:.0f}° out of the body's plane of a kick and only {rom3:.0f}° "
