@@ -597,9 +597,10 @@ def test_swapped_labels_leave_the_3d_body_the_right_way_round(yaw):
     assert not any("trunk line" in w for w in report.warnings)
 
 
-def _thigh_turned_out(pose, side: str, deg: float):
+def _thigh_turned_out(pose, side: str, deg):
     """The pose with the working thigh (and the shank with it) turned ``deg`` out of the body's
-    sagittal plane in the world landmarks, at every frame: MediaPipe's 3-D error across depth."""
+    sagittal plane in the world landmarks, at every frame (or by ``deg`` [T,1] frame by frame):
+    MediaPipe's 3-D error across depth."""
     from kickcheck.landmarks import Landmark as L
     from kickcheck.spatial import body_axes
 
@@ -681,21 +682,7 @@ def _thigh_turned_out_with_the_kick(pose, truth, side: str, deg: float):
     """The pose with the working thigh (and the leg below it) turned ``deg`` times the kick's phase
     out of the body's sagittal plane in the world landmarks: in line at the bottoms, ``deg`` out
     at the tops, a thigh whose swing goes out to the side as well as back."""
-    from kickcheck.landmarks import Landmark as L
-    from kickcheck.spatial import body_axes
-
-    world = pose.world.astype(np.float64).copy()
-    right, _, _ = body_axes(world)
-    lateral = right if side == "right" else -right
-    turn = np.radians(deg * np.asarray(truth.phase))[:, None]
-    hip = world[:, L[side.upper() + "_HIP"]]
-    for name in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
-        j = L[side.upper() + "_" + name]
-        v = world[:, j] - hip
-        length = np.linalg.norm(v, axis=-1, keepdims=True)
-        turned = np.cos(turn) * v + np.sin(turn) * length * lateral
-        world[:, j] = hip + turned / np.linalg.norm(turned, axis=-1, keepdims=True) * length
-    return dataclasses.replace(pose, world=world.astype(pose.world.dtype))
+    return _thigh_turned_out(pose, side, deg * np.asarray(truth.phase)[:, None])
 
 
 @pytest.mark.parametrize("yaw", [0.0, 20.0])
